@@ -1,0 +1,142 @@
+//! Criterion benches for the scan pipeline.
+//!
+//! Corpus model: 80-byte items (ASCII product words, or mixed Chinese/Korean
+//! words, plus a SKU), 1% of items carry one brand name; the registry is the
+//! default ruleset plus synthetic marks up to 10,000. Deterministic (fixed seed).
+//! The hit count is asserted before timing, so the bench also checks correctness.
+//!
+//! Run with: cargo bench --bench scan
+//! Quick run: cargo bench --bench scan -- --warm-up-time 1 --measurement-time 3
+
+use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+use iprscreen::ruleset::{AliasDef, MarkDef, Ruleset};
+use iprscreen::{Engine, Item};
+use rayon::prelude::*;
+use toml::Spanned;
+
+/// Small deterministic PRNG (xorshift64*), so the corpus never changes.
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+}
+
+const EN: &[&str] = &[
+    "cotton", "summer", "women", "men", "casual", "loose", "slim", "fit", "long", "sleeve", "round", "neck",
+    "stainless", "steel", "water", "bottle", "kitchen", "storage", "box", "plastic", "portable", "mini", "usb",
+    "cable", "charger", "fast", "charging", "desk", "lamp", "led", "light", "soft", "warm", "winter", "thick",
+    "socks", "towel", "pillow", "cover", "blue", "black", "white", "red", "green", "pink", "grey", "large",
+    "small", "set", "pack", "pcs", "new", "style", "fashion", "home", "office", "travel", "outdoor", "sports",
+];
+const CJK: &[&str] = &[
+    "夏季", "新款", "女装", "男士", "宽松", "纯棉", "短袖", "长袖", "保温杯", "不锈钢", "收纳盒", "数据线", "充电器",
+    "台灯", "毛巾", "枕头", "袜子", "반팔", "티셔츠", "여성", "남성", "오버핏", "니트", "수건", "텀블러", "케이블",
+];
+
+fn synthetic_marks(n: usize, rng: &mut Rng) -> Vec<MarkDef> {
+    const C: &[u8] = b"bcdfghjklmnprstvwxz";
+    const V: &[u8] = b"aeiou";
+    let mut out = Vec::with_capacity(n);
+    let mut seen = std::collections::HashSet::new();
+    while out.len() < n {
+        let len = 3 + rng.below(3);
+        let mut name = String::from("q");
+        for _ in 0..len {
+            name.push(C[rng.below(C.len())] as char);
+            name.push(V[rng.below(V.len())] as char);
+        }
+        if !seen.insert(name.clone()) {
+            continue;
+        }
+        out.push(MarkDef {
+            id: Spanned::new(0..0, format!("syn-{name}")),
+            name: Spanned::new(0..0, name.clone()),
+            aliases: vec![AliasDef::plain(0..0, format!("{name}x"))],
+            holder: String::new(),
+            registrations: vec![],
+            classes: vec![Spanned::new(0..0, 25)],
+            authorized: vec![],
+            infringers: vec![],
+            genuine_price: vec![],
+            recorded: false,
+            valid_until: None,
+            contact: None,
+        });
+    }
+    out
+}
+
+fn corpus(n: usize, cjk: bool, brands: &[String], rng: &mut Rng) -> (Vec<Item>, usize) {
+    let mut items = Vec::with_capacity(n);
+    let mut inserted = 0;
+    for i in 0..n {
+        let mut s = String::with_capacity(96);
+        let words = if cjk { CJK } else { EN };
+        let branded = rng.below(100) == 0;
+        if branded {
+            s.push_str(&brands[rng.below(brands.len())]);
+            s.push(' ');
+            inserted += 1;
+        }
+        while s.len() < 66 {
+            s.push_str(words[rng.below(words.len())]);
+            s.push(' ');
+        }
+        s.push_str(&format!("SKU{:08}", rng.next() % 100_000_000));
+        items.push(Item::new(format!("{i}"), s));
+    }
+    (items, inserted)
+}
+
+fn bench(c: &mut Criterion) {
+    let mut rng = Rng(0x1234_5678_9abc_def1);
+    let mut rs = Ruleset::default_ruleset().unwrap();
+    let own = rs.files.iter().map(|f| f.mark.len()).sum::<usize>();
+    let syn = synthetic_marks(10_000 - own, &mut rng);
+    let brands: Vec<String> = syn.iter().map(|m| m.name.get_ref().clone()).collect();
+    rs.add_marks("synthetic", syn);
+    let t = std::time::Instant::now();
+    let engine = Engine::from_ruleset(&rs).unwrap();
+    eprintln!("engine build: {:?} for {} marks, {} literals", t.elapsed(), engine.stats().marks, engine.stats().patterns);
+
+    let n = 100_000;
+    for cjk in [false, true] {
+        let (items, inserted) = corpus(n, cjk, &brands, &mut rng);
+        let hits = engine.scan_batch(&items).iter().filter(|v| v.brand_marks().next().is_some()).count();
+        assert_eq!(hits, inserted, "hit count (cjk={cjk})");
+        let bytes: usize = items.iter().map(|i| i.description.len()).sum();
+        eprintln!("corpus cjk={cjk}: {n} items, {:.1} bytes/item, {inserted} branded", bytes as f64 / n as f64);
+
+        let mut g = c.benchmark_group(if cjk { "scan/cjk" } else { "scan/ascii" });
+        g.throughput(Throughput::Elements(n as u64));
+        g.sample_size(10);
+        g.bench_function(BenchmarkId::new("threads", 1), |b| {
+            let mut s = engine.scratch();
+            b.iter(|| items.iter().map(|it| engine.scan_with(&mut s, it).marks.len()).sum::<usize>())
+        });
+        g.bench_function(BenchmarkId::new("threads", rayon::current_num_threads()), |b| {
+            b.iter(|| {
+                items
+                    .par_iter()
+                    .map_init(|| engine.scratch(), |s, it| engine.scan_with(s, it).marks.len())
+                    .sum::<usize>()
+            })
+        });
+        g.finish();
+    }
+
+    let mut g = c.benchmark_group("compile");
+    g.sample_size(10);
+    g.bench_function("10k-marks", |b| b.iter(|| Engine::from_ruleset(&rs).unwrap().stats().patterns));
+    g.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);

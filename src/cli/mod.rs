@@ -1,0 +1,99 @@
+//! Command-line parsing and dispatch.
+
+use std::path::PathBuf;
+
+use anyhow::{Context, Result};
+use clap::{Parser, Subcommand, ValueEnum};
+use iprscreen::{Engine, Level, Ruleset};
+
+mod output;
+mod scan;
+mod tools;
+
+/// Screen cross-border e-commerce parcel descriptions for trademark infringement.
+#[derive(Parser, Debug)]
+#[command(name = "iprscreen", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Scan manifests (CSV/TSV, JSONL, CEB603/CEB621 XML) and print one verdict per item.
+    Scan(scan::ScanArgs),
+    /// Compile a ruleset and report every problem found.
+    Check(tools::CheckArgs),
+    /// Run the test cases written inside a ruleset.
+    Test(tools::TestArgs),
+    /// Number of parcels to open to find infringement at a given prevalence and confidence.
+    SampleSize(tools::SampleSizeArgs),
+}
+
+/// Options shared by commands that load a ruleset.
+#[derive(clap::Args, Debug, Clone)]
+pub struct RulesetArgs {
+    /// Ruleset directory (default: the embedded default ruleset).
+    #[arg(long, value_name = "DIR")]
+    pub ruleset: Option<PathBuf>,
+    /// Add marks from a registry CSV (columns name,aliases,classes,holder).
+    #[arg(long, value_name = "FILE.csv")]
+    pub registry: Vec<PathBuf>,
+    /// Use only the marks of --registry, not the ruleset's own.
+    #[arg(long, requires = "registry")]
+    pub registry_only: bool,
+}
+
+impl RulesetArgs {
+    /// Load the ruleset (with registry imports) and compile it.
+    pub fn load(&self) -> Result<(Ruleset, Engine)> {
+        let mut rs = match &self.ruleset {
+            Some(dir) => Ruleset::from_dir(dir).map_err(|e| anyhow::anyhow!("{e}"))?,
+            None => Ruleset::default_ruleset().map_err(|e| anyhow::anyhow!("{e}"))?,
+        };
+        let mut keep = Vec::new();
+        for path in &self.registry {
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("reading registry {}", path.display()))?;
+            let name = path.display().to_string();
+            let marks = iprscreen::registry::parse_csv(&name, &text).map_err(|e| anyhow::anyhow!("{e}"))?;
+            rs.add_marks(&name, marks);
+            keep.push(name);
+        }
+        if self.registry_only {
+            for (src, file) in rs.sources.iter().zip(rs.files.iter_mut()) {
+                if !keep.contains(&src.name) {
+                    file.mark.clear();
+                    file.test.clear();
+                }
+            }
+        }
+        let engine = Engine::from_ruleset(&rs).map_err(|e| anyhow::anyhow!("{e}"))?;
+        Ok((rs, engine))
+    }
+}
+
+/// Output format of the reports.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TextOrJson {
+    /// Human-readable text.
+    Text,
+    /// JSON.
+    Json,
+}
+
+/// Parse a level argument.
+pub fn parse_level(s: &str) -> Result<Level, String> {
+    s.parse()
+}
+
+/// Parse the command line and run; returns the exit code.
+pub fn run() -> Result<i32> {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Scan(a) => scan::run(a),
+        Command::Check(a) => tools::check(a),
+        Command::Test(a) => tools::test(a),
+        Command::SampleSize(a) => tools::sample_size(a),
+    }
+}

@@ -1,0 +1,693 @@
+//! Compiling a [`Ruleset`] into the immutable tables the engine scans with.
+//!
+//! Every literal (mark names, aliases, coded terms, category words, guard
+//! phrases, compatibility cues) goes into ONE Aho-Corasick automaton; each
+//! automaton pattern carries the list of things it stands for. Regex rules go
+//! into one `RegexSet`. Problems are collected, not returned at the first one.
+
+use std::collections::HashMap;
+
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+use regex::{Regex, RegexSet};
+
+use crate::diagnostic::{Diagnostic, Location};
+use crate::error::RulesetError;
+use crate::normalize::{is_cjk_or_hangul, is_word_char, normalize_pattern, strip_accents};
+use crate::ruleset::{AliasKind, Ruleset, Scoring};
+use crate::sampling::Policy;
+
+/// Goods categories, in a fixed order (bit positions in category masks).
+pub const CATEGORIES: [&str; 9] =
+    ["clothing", "bags", "watches", "jewelry", "electronics", "cosmetics", "toys", "food", "other"];
+
+/// Index of the `other` category.
+pub const OTHER: u8 = 8;
+
+/// Category index from a name.
+pub fn category_index(name: &str) -> Option<u8> {
+    CATEGORIES.iter().position(|c| *c == name).map(|i| i as u8)
+}
+
+/// A compiled mark.
+#[derive(Debug)]
+pub(crate) struct Mark {
+    pub id: String,
+    pub name: String,
+    pub holder: String,
+    pub classes: Vec<u32>,
+    /// Categories that are in class for this mark (bit per category).
+    pub cat_mask: u16,
+    pub recorded: bool,
+    pub contact: Option<String>,
+    /// (category index or None for any, floor in USD).
+    pub prices: Vec<(Option<u8>, f64)>,
+}
+
+/// What a rule does beyond matching its literals.
+#[derive(Debug)]
+pub(crate) enum RuleKind {
+    Terms,
+    Regex { regex: Regex },
+    Proximity { near: Vec<u32>, window: usize },
+    Price { ratio: f64 },
+    Party { infringers: bool },
+    Category { when: Vec<u32>, without_mark: bool },
+}
+
+/// A compiled rule.
+#[derive(Debug)]
+pub(crate) struct Rule {
+    pub id: String,
+    pub message: String,
+    pub weight: f64,
+    /// Categories the rule is limited to (0 = all).
+    pub cat_mask: u16,
+    pub kind: RuleKind,
+}
+
+/// What one automaton pattern stands for.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) enum Target {
+    Mark { mark: u32, kind: AliasKind, weight: f32, is_name: bool },
+    Term { rule: u32 },
+    Word { cat: u8 },
+    Guard { guard: u32 },
+    CompatBefore,
+    CompatAfter,
+}
+
+/// One automaton pattern.
+#[derive(Debug)]
+pub(crate) struct Pattern {
+    pub text: String,
+    pub targets: Vec<Target>,
+    /// Latin start: needs a word boundary before.
+    pub left: bool,
+    /// Latin end: needs a word boundary after.
+    pub right: bool,
+    /// First and last characters (for boundary checks by character class).
+    pub first: char,
+    pub last: char,
+}
+
+/// A party (exporter/seller) listed on a mark.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct PartyRef {
+    pub mark: u32,
+    pub infringer: bool,
+}
+
+/// Everything the engine needs, built once.
+#[derive(Debug)]
+pub(crate) struct Compiled {
+    pub name: String,
+    pub version: String,
+    pub marks: Vec<Mark>,
+    pub rules: Vec<Rule>,
+    pub guards: Vec<(String, String)>,
+    pub patterns: Vec<Pattern>,
+    pub automaton: Option<AhoCorasick>,
+    pub regex_set: Option<RegexSet>,
+    /// For each regex in the set, the rule index.
+    pub regex_rules: Vec<u32>,
+    /// HS prefix → category, by prefix length.
+    pub hs: HashMap<String, u8>,
+    pub compat_window: usize,
+    pub parties: HashMap<String, Vec<PartyRef>>,
+    pub party_rules: (Option<u32>, Option<u32>),
+    pub scoring: Scoring,
+    pub prone_mask: u16,
+    pub policy: Policy,
+    pub currency: HashMap<String, f64>,
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Canonical key for a party name: normalised, company suffixes and
+/// punctuation removed, so `Acme Trading Co., Ltd.` equals `ACME TRADING`.
+pub fn party_key(name: &str) -> String {
+    let n = normalize_pattern(name);
+    let mut s: String = n.chars().filter(|c| c.is_alphanumeric() || c.is_whitespace()).collect();
+    for suffix in [
+        "有限责任公司", "股份有限公司", "有限公司", "公司", "株式会社", "주식회사", " co ltd", " coltd", " limited", " ltd", " inc", " llc",
+        " gmbh", " corp", " corporation", " co",
+    ] {
+        if let Some(stripped) = s.trim_end().strip_suffix(suffix) {
+            s = stripped.to_string();
+        }
+    }
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+struct Builder<'a> {
+    rs: &'a Ruleset,
+    diags: Vec<Diagnostic>,
+    patterns: Vec<Pattern>,
+    index: HashMap<String, u32>,
+}
+
+impl<'a> Builder<'a> {
+    fn loc(&self, file: usize, span: std::ops::Range<usize>) -> Option<Location> {
+        let src = self.rs.sources.get(file)?;
+        if src.text.is_empty() {
+            return Some(Location { file: src.name.clone(), line: 0, col: 0, span: (0, 0), line_text: String::new(), width: 0 });
+        }
+        self.rs.loc(file, span)
+    }
+
+    /// Add a literal with a target; returns false when it normalises to nothing.
+    fn literal(&mut self, text: &str, target: Target) -> bool {
+        let norm = normalize_pattern(text);
+        if norm.is_empty() {
+            return false;
+        }
+        self.add_norm(norm.clone(), target);
+        if let Some(plain) = strip_accents(&norm) {
+            self.add_norm(plain, target);
+        }
+        true
+    }
+
+    fn add_norm(&mut self, norm: String, target: Target) {
+        let id = match self.index.get(&norm) {
+            Some(&i) => i,
+            None => {
+                let first = norm.chars().next().unwrap_or(' ');
+                let last = norm.chars().last().unwrap_or(' ');
+                let p = Pattern {
+                    left: is_word_char(first),
+                    right: is_word_char(last),
+                    first,
+                    last,
+                    text: norm.clone(),
+                    targets: Vec::new(),
+                };
+                self.patterns.push(p);
+                let i = (self.patterns.len() - 1) as u32;
+                self.index.insert(norm, i);
+                i
+            }
+        };
+        let p = &mut self.patterns[id as usize];
+        if !p.targets.contains(&target) {
+            p.targets.push(target);
+        }
+    }
+}
+
+fn clamp_weight(b: &mut Builder, w: &toml::Spanned<f64>, file: usize) -> f64 {
+    let v = *w.get_ref();
+    if !(0.0..=1.0).contains(&v) || v.is_nan() {
+        b.diags.push(
+            Diagnostic::error("E010", format!("weight {v} is outside 0..1"))
+                .at(b.loc(file, w.span()))
+                .label("expected a number from 0 to 1"),
+        );
+        return v.clamp(0.0, 1.0);
+    }
+    v
+}
+
+/// Compile a ruleset. All errors are reported together.
+pub(crate) fn compile(rs: &Ruleset) -> Result<Compiled, RulesetError> {
+    let mut b = Builder { rs, diags: Vec::new(), patterns: Vec::new(), index: HashMap::new() };
+
+    // --- metadata, scoring, policy, currency -------------------------------
+    let mut name = String::from("unnamed");
+    let mut version = String::new();
+    let mut scoring = Scoring::default();
+    let mut policy = Policy::default();
+    let mut currency: HashMap<String, f64> = HashMap::new();
+    currency.insert("USD".into(), 1.0);
+    let mut compat_window = 12usize;
+    for f in &rs.files {
+        if let Some(m) = &f.ruleset {
+            name = m.name.clone();
+            version = m.version.clone();
+        }
+        if let Some(s) = &f.scoring {
+            scoring = s.clone();
+        }
+        if let Some(c) = &f.currency {
+            for (k, v) in c {
+                currency.insert(k.to_ascii_uppercase(), *v);
+            }
+        }
+        if let Some(p) = &f.policy {
+            if let Some(levels) = &p.levels {
+                for (i, key) in ["low", "medium", "high", "critical"].iter().enumerate() {
+                    if let Some(v) = levels.get(*key) {
+                        policy.thresholds[i] = *v;
+                    }
+                }
+            }
+            if let Some(rates) = &p.level_rate {
+                for (i, key) in ["none", "low", "medium", "high", "critical"].iter().enumerate() {
+                    if let Some(v) = rates.get(*key) {
+                        policy.level_rate[i] = v.clamp(0.0, 1.0);
+                    }
+                }
+            }
+            if let Some(rates) = &p.category_rate {
+                policy.category_rate.clear();
+                for (k, v) in rates {
+                    if k == "default" {
+                        policy.default_rate = v.clamp(0.0, 1.0);
+                    } else {
+                        policy.category_rate.insert(k.clone(), v.clamp(0.0, 1.0));
+                    }
+                }
+            }
+        }
+    }
+    let mut prone_mask = 0u16;
+    for c in &scoring.prone {
+        match category_index(c) {
+            Some(i) => prone_mask |= 1 << i,
+            None => b.diags.push(Diagnostic::error("E009", format!("unknown category `{c}` in [scoring] prone"))),
+        }
+    }
+
+    // --- categories -------------------------------------------------------
+    let mut hs = HashMap::new();
+    let mut nice_to_cats: HashMap<u32, u16> = HashMap::new();
+    for (fi, f) in rs.files.iter().enumerate() {
+        for c in &f.category {
+            let Some(ci) = category_index(c.name.get_ref()) else {
+                b.diags.push(
+                    Diagnostic::error("E009", format!("unknown category `{}`", c.name.get_ref()))
+                        .at(b.loc(fi, c.name.span()))
+                        .label(format!("expected one of {}", CATEGORIES.join(", "))),
+                );
+                continue;
+            };
+            for h in &c.hs {
+                let digits: String = h.get_ref().chars().filter(|c| c.is_ascii_digit()).collect();
+                if digits.is_empty() || digits.len() > 10 {
+                    b.diags.push(
+                        Diagnostic::error("E014", format!("invalid HS prefix `{}`", h.get_ref()))
+                            .at(b.loc(fi, h.span()))
+                            .label("expected 2 to 10 digits"),
+                    );
+                    continue;
+                }
+                hs.insert(digits, ci);
+            }
+            for w in &c.words {
+                if !b.literal(w.get_ref(), Target::Word { cat: ci }) {
+                    b.diags.push(Diagnostic::error("E011", "empty word").at(b.loc(fi, w.span())));
+                }
+            }
+            for n in &c.nice {
+                *nice_to_cats.entry(*n).or_default() |= 1 << ci;
+            }
+        }
+    }
+
+    // --- marks --------------------------------------------------------------
+    let mut marks = Vec::new();
+    let mut mark_ids: HashMap<String, (usize, std::ops::Range<usize>)> = HashMap::new();
+    let mut parties: HashMap<String, Vec<PartyRef>> = HashMap::new();
+    let mut alias_owner: HashMap<String, (u32, usize, std::ops::Range<usize>)> = HashMap::new();
+    for (fi, f) in rs.files.iter().enumerate() {
+        for m in &f.mark {
+            let id = m.id.get_ref().trim().to_string();
+            if id.is_empty() {
+                b.diags.push(Diagnostic::error("E012", "empty mark id").at(b.loc(fi, m.id.span())));
+                continue;
+            }
+            if let Some((pf, ps)) = mark_ids.get(&id) {
+                let first = b.loc(*pf, ps.clone());
+                b.diags.push(
+                    Diagnostic::error("E002", format!("duplicate mark id `{id}`"))
+                        .at(b.loc(fi, m.id.span()))
+                        .label("duplicate declaration")
+                        .note(format!("`{id}` first declared here"), first),
+                );
+                continue;
+            }
+            mark_ids.insert(id.clone(), (fi, m.id.span()));
+            let mi = marks.len() as u32;
+            let mut classes = Vec::new();
+            let mut cat_mask = 0u16;
+            for c in &m.classes {
+                let v = *c.get_ref();
+                if !(1..=45).contains(&v) {
+                    b.diags.push(
+                        Diagnostic::error("E005", format!("invalid Nice class {v}"))
+                            .at(b.loc(fi, c.span()))
+                            .label("Nice classes are 1 to 45"),
+                    );
+                    continue;
+                }
+                classes.push(v);
+                cat_mask |= nice_to_cats.get(&v).copied().unwrap_or(0);
+            }
+            let mut prices = Vec::new();
+            for p in &m.genuine_price {
+                let cat = if p.category == "any" {
+                    None
+                } else {
+                    match category_index(&p.category) {
+                        Some(c) => Some(c),
+                        None => {
+                            b.diags.push(
+                                Diagnostic::error("E009", format!("unknown category `{}` in genuine_price of `{id}`", p.category))
+                                    .at(b.loc(fi, m.id.span())),
+                            );
+                            continue;
+                        }
+                    }
+                };
+                let rate = currency.get(&p.currency.to_ascii_uppercase()).copied();
+                match rate {
+                    Some(r) if p.min > 0.0 => prices.push((cat, p.min * r)),
+                    Some(_) => {}
+                    None => b.diags.push(
+                        Diagnostic::error("E015", format!("unknown currency `{}` in genuine_price of `{id}`", p.currency))
+                            .at(b.loc(fi, m.id.span()))
+                            .label("add it to [currency]"),
+                    ),
+                }
+            }
+            for p in &m.authorized {
+                parties.entry(party_key(p)).or_default().push(PartyRef { mark: mi, infringer: false });
+            }
+            for p in &m.infringers {
+                parties.entry(party_key(p)).or_default().push(PartyRef { mark: mi, infringer: true });
+            }
+            // Name and aliases.
+            let mut texts: Vec<(&str, std::ops::Range<usize>, AliasKind, Option<f64>, bool)> =
+                vec![(m.name.get_ref().as_str(), m.name.span(), AliasKind::Name, None, true)];
+            for a in &m.aliases {
+                texts.push((a.text(), a.span(), a.kind(), a.weight(), false));
+            }
+            for (text, tspan, kind, weight, is_name) in texts {
+                let norm = normalize_pattern(text);
+                if norm.is_empty() {
+                    b.diags.push(Diagnostic::error("E011", "empty alias").at(b.loc(fi, tspan.clone())));
+                    continue;
+                }
+                let chars = norm.chars().count();
+                let cjk = norm.chars().any(is_cjk_or_hangul);
+                if (cjk && chars < 2) || (!cjk && chars < 2) {
+                    b.diags.push(
+                        Diagnostic::warning("W002", format!("alias `{}` of `{id}` is too short to be matched safely", text))
+                            .at(b.loc(fi, tspan.clone()))
+                            .label("matches almost everywhere"),
+                    );
+                }
+                if let Some((owner, of, os)) = alias_owner.get(&norm) {
+                    if *owner != mi {
+                        let other = &marks_id(&marks, *owner, &id);
+                        let first = b.loc(*of, os.clone());
+                        b.diags.push(
+                            Diagnostic::warning("W001", format!("alias `{}` is shared by marks `{other}` and `{id}`", text))
+                                .at(b.loc(fi, tspan.clone()))
+                                .label("also an alias of another mark")
+                                .note(format!("first used by `{other}` here"), first),
+                        );
+                    }
+                } else {
+                    alias_owner.insert(norm.clone(), (mi, fi, tspan.clone()));
+                }
+                let w = weight.unwrap_or(match kind {
+                    AliasKind::Name | AliasKind::Alias | AliasKind::Ordinary => scoring.mark_exact,
+                    AliasKind::Abbr => scoring.mark_abbr,
+                    AliasKind::Nickname => scoring.mark_nickname,
+                    AliasKind::Model => scoring.mark_model,
+                }) as f32;
+                b.literal(text, Target::Mark { mark: mi, kind, weight: w, is_name });
+            }
+            marks.push(Mark {
+                id,
+                name: m.name.get_ref().clone(),
+                holder: m.holder.clone(),
+                classes,
+                cat_mask,
+                recorded: m.recorded,
+                contact: m.contact.clone(),
+                prices,
+            });
+        }
+    }
+
+    // --- guards and compat --------------------------------------------------
+    let mut guards = Vec::new();
+    for (fi, f) in rs.files.iter().enumerate() {
+        for g in &f.guard {
+            let gi = guards.len() as u32;
+            if !b.literal(g.text.get_ref(), Target::Guard { guard: gi }) {
+                b.diags.push(Diagnostic::error("E011", "empty guard").at(b.loc(fi, g.text.span())));
+            }
+            guards.push((g.text.get_ref().clone(), g.note.clone()));
+        }
+        if let Some(c) = &f.compat {
+            for cue in &c.before {
+                b.literal(cue.get_ref(), Target::CompatBefore);
+            }
+            for cue in &c.after {
+                b.literal(cue.get_ref(), Target::CompatAfter);
+            }
+            if let Some(w) = c.window {
+                compat_window = w;
+            }
+        }
+    }
+
+    // --- rules --------------------------------------------------------------
+    let mut rules: Vec<Rule> = Vec::new();
+    let mut rule_ids: HashMap<String, (usize, std::ops::Range<usize>, u32)> = HashMap::new();
+    // First pass: ids, so references may point forward.
+    for (fi, f) in rs.files.iter().enumerate() {
+        for r in &f.rule {
+            let id = r.id.get_ref().clone();
+            if let Some((pf, ps, _)) = rule_ids.get(&id) {
+                let first = b.loc(*pf, ps.clone());
+                b.diags.push(
+                    Diagnostic::error("E003", format!("duplicate rule id `{id}`"))
+                        .at(b.loc(fi, r.id.span()))
+                        .label("duplicate declaration")
+                        .note(format!("`{id}` first declared here"), first),
+                );
+                continue;
+            }
+            rule_ids.insert(id, (fi, r.id.span(), u32::MAX));
+        }
+    }
+    let mut regex_patterns = Vec::new();
+    let mut regex_rules = Vec::new();
+    let mut party_rules = (None, None);
+    let mut pending_refs: Vec<(u32, usize, Vec<toml::Spanned<String>>)> = Vec::new();
+    for (fi, f) in rs.files.iter().enumerate() {
+        for r in &f.rule {
+            let id = r.id.get_ref().clone();
+            match rule_ids.get(&id) {
+                Some((pf, ps, _)) if *pf == fi && *ps == r.id.span() => {}
+                _ => continue, // the duplicate, already reported
+            }
+            let ri = rules.len() as u32;
+            rule_ids.get_mut(&id).unwrap().2 = ri;
+            let weight = clamp_weight(&mut b, &r.weight, fi);
+            let mut cat_mask = 0u16;
+            for c in &r.categories {
+                match category_index(c.get_ref()) {
+                    Some(ci) => cat_mask |= 1 << ci,
+                    None => b.diags.push(
+                        Diagnostic::error("E009", format!("unknown category `{}`", c.get_ref()))
+                            .at(b.loc(fi, c.span()))
+                            .label(format!("expected one of {}", CATEGORIES.join(", "))),
+                    ),
+                }
+            }
+            let missing = |b: &mut Builder, what: &str| {
+                b.diags.push(
+                    Diagnostic::error("E007", format!("rule `{id}` of kind `{}` needs `{what}`", r.kind.get_ref()))
+                        .at(b.loc(fi, r.kind.span()))
+                        .label(format!("`{what}` missing")),
+                );
+            };
+            let kind = match r.kind.get_ref().as_str() {
+                "terms" => {
+                    if r.terms.is_empty() {
+                        missing(&mut b, "terms");
+                    }
+                    for t in &r.terms {
+                        if !b.literal(t.get_ref(), Target::Term { rule: ri }) {
+                            b.diags.push(Diagnostic::error("E011", "empty term").at(b.loc(fi, t.span())));
+                        }
+                    }
+                    RuleKind::Terms
+                }
+                "regex" => match &r.pattern {
+                    None => {
+                        missing(&mut b, "pattern");
+                        RuleKind::Terms
+                    }
+                    Some(p) => match regex::RegexBuilder::new(p.get_ref()).size_limit(1 << 22).build() {
+                        Ok(re) => {
+                            regex_patterns.push(p.get_ref().clone());
+                            regex_rules.push(ri);
+                            RuleKind::Regex { regex: re }
+                        }
+                        Err(e) => {
+                            let msg = e.to_string();
+                            let last = msg.lines().filter(|l| !l.trim().is_empty()).last().unwrap_or("").trim().to_string();
+                            b.diags.push(
+                                Diagnostic::error("E004", format!("invalid regex in rule `{id}`"))
+                                    .at(b.loc(fi, p.span()))
+                                    .label(last.trim_start_matches("error: ").to_string()),
+                            );
+                            RuleKind::Terms
+                        }
+                    },
+                },
+                "proximity" => {
+                    if r.near.is_empty() {
+                        missing(&mut b, "near");
+                    }
+                    pending_refs.push((ri, fi, r.near.clone()));
+                    RuleKind::Proximity { near: Vec::new(), window: r.window.unwrap_or(30) }
+                }
+                "price" => match r.ratio {
+                    Some(ratio) if ratio > 0.0 => RuleKind::Price { ratio },
+                    _ => {
+                        missing(&mut b, "ratio");
+                        RuleKind::Price { ratio: 0.0 }
+                    }
+                },
+                "party" => match r.list.as_ref().map(|l| l.get_ref().as_str()) {
+                    Some("authorized") => {
+                        party_rules.0 = Some(ri);
+                        RuleKind::Party { infringers: false }
+                    }
+                    Some("infringers") => {
+                        party_rules.1 = Some(ri);
+                        RuleKind::Party { infringers: true }
+                    }
+                    Some(other) => {
+                        let l = r.list.as_ref().unwrap();
+                        b.diags.push(
+                            Diagnostic::error("E007", format!("unknown party list `{other}`"))
+                                .at(b.loc(fi, l.span()))
+                                .label("expected `authorized` or `infringers`"),
+                        );
+                        RuleKind::Party { infringers: false }
+                    }
+                    None => {
+                        missing(&mut b, "list");
+                        RuleKind::Party { infringers: false }
+                    }
+                },
+                "category" => {
+                    if r.when.is_empty() {
+                        missing(&mut b, "when");
+                    }
+                    pending_refs.push((ri, fi, r.when.clone()));
+                    RuleKind::Category { when: Vec::new(), without_mark: r.without_mark }
+                }
+                other => {
+                    b.diags.push(
+                        Diagnostic::error("E006", format!("unknown rule kind `{other}`"))
+                            .at(b.loc(fi, r.kind.span()))
+                            .label("expected terms, regex, proximity, price, party or category"),
+                    );
+                    RuleKind::Terms
+                }
+            };
+            rules.push(Rule { id, message: r.message.clone(), weight, cat_mask, kind });
+        }
+    }
+    for (ri, fi, refs) in pending_refs {
+        let mut resolved = Vec::new();
+        for r in refs {
+            match rule_ids.get(r.get_ref()) {
+                Some((_, _, idx)) if *idx != u32::MAX => resolved.push(*idx),
+                _ => b.diags.push(
+                    Diagnostic::error("E008", format!("unknown rule `{}`", r.get_ref()))
+                        .at(b.loc(fi, r.span()))
+                        .label("no rule with this id"),
+                ),
+            }
+        }
+        match &mut rules[ri as usize].kind {
+            RuleKind::Proximity { near, .. } => *near = resolved,
+            RuleKind::Category { when, .. } => *when = resolved,
+            _ => {}
+        }
+    }
+
+    // --- tests: names unique --------------------------------------------------
+    let mut test_names: HashMap<String, (usize, std::ops::Range<usize>)> = HashMap::new();
+    for (fi, f) in rs.files.iter().enumerate() {
+        for t in &f.test {
+            let n = t.name.get_ref().clone();
+            if let Some((pf, ps)) = test_names.get(&n) {
+                let first = b.loc(*pf, ps.clone());
+                b.diags.push(
+                    Diagnostic::error("E013", format!("duplicate test name `{n}`"))
+                        .at(b.loc(fi, t.name.span()))
+                        .note("first declared here", first),
+                );
+            } else {
+                test_names.insert(n, (fi, t.name.span()));
+            }
+        }
+    }
+
+    let (errors, warnings): (Vec<_>, Vec<_>) =
+        b.diags.into_iter().partition(|d| d.severity == crate::diagnostic::Severity::Error);
+    if !errors.is_empty() {
+        let mut all = errors;
+        all.extend(warnings);
+        return Err(RulesetError::Invalid(all));
+    }
+
+    let automaton = if b.patterns.is_empty() {
+        None
+    } else {
+        let texts: Vec<&str> = b.patterns.iter().map(|p| p.text.as_str()).collect();
+        // Overlapping search needs standard semantics. A DFA is 2-3x faster
+        // than the default contiguous NFA for thousands of patterns
+        // (shared/docs/performance.md); fall back to the NFA when huge.
+        let kind = if texts.len() <= 200_000 { Some(AhoCorasickKind::DFA) } else { None };
+        let ac = AhoCorasick::builder()
+            .match_kind(MatchKind::Standard)
+            .kind(kind)
+            .build(&texts)
+            .or_else(|_| AhoCorasick::builder().match_kind(MatchKind::Standard).build(&texts))
+            .map_err(|e| RulesetError::Invalid(vec![Diagnostic::error("E016", format!("cannot build the literal automaton: {e}"))]))?;
+        Some(ac)
+    };
+    let regex_set = if regex_patterns.is_empty() {
+        None
+    } else {
+        Some(RegexSet::new(&regex_patterns).map_err(|e| {
+            RulesetError::Invalid(vec![Diagnostic::error("E004", format!("cannot build the regex set: {e}"))])
+        })?)
+    };
+
+    Ok(Compiled {
+        name,
+        version,
+        marks,
+        rules,
+        guards,
+        patterns: b.patterns,
+        automaton,
+        regex_set,
+        regex_rules,
+        hs,
+        compat_window,
+        parties,
+        party_rules,
+        scoring,
+        prone_mask,
+        policy,
+        currency,
+        warnings,
+    })
+}
+
+fn marks_id(marks: &[Mark], idx: u32, current: &str) -> String {
+    marks.get(idx as usize).map(|m| m.id.clone()).unwrap_or_else(|| current.to_string())
+}

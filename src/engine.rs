@@ -1,0 +1,749 @@
+//! The engine: a compiled ruleset, immutable and shared, and the scan itself.
+
+use std::sync::Arc;
+
+use aho_corasick::Input;
+use rayon::prelude::*;
+
+use crate::compile::{self, party_key, Compiled, RuleKind, Target, CATEGORIES, OTHER};
+use crate::diagnostic::Diagnostic;
+use crate::error::RulesetError;
+use crate::item::Item;
+use crate::normalize::{is_word_char, Normalized};
+use crate::ruleset::{AliasKind, Ruleset};
+use crate::sampling::{self, Policy};
+use crate::verdict::{Action, How, Level, MarkHit, RuleHit, Use, Verdict};
+
+/// A compiled ruleset. Cheap to clone (an `Arc`), `Send + Sync`: build once,
+/// share across threads, give each thread its own [`Scratch`].
+///
+/// ```
+/// use iprscreen::{Engine, Item};
+/// let engine = Engine::default_ruleset().unwrap();
+/// let v = engine.scan(&Item::new("1", "高仿 LV 女包 老花").with_hs_code("420221"));
+/// assert_eq!(v.category, "bags");
+/// assert!(v.level >= iprscreen::Level::High);
+/// assert_eq!(v.marks[0].id, "louis-vuitton");
+/// ```
+#[derive(Clone, Debug)]
+pub struct Engine {
+    inner: Arc<Compiled>,
+    seed: u64,
+}
+
+/// Per-thread scratch space, reused across items so the hot path does not allocate.
+#[derive(Debug, Default)]
+pub struct Scratch {
+    norm: Normalized,
+    hits: Vec<RawHit>,
+    cands: Vec<Cand>,
+    guards: Vec<(usize, usize)>,
+    cues_before: Vec<(usize, usize)>,
+    cues_after: Vec<(usize, usize)>,
+    words: [u16; 9],
+    word_first: [usize; 9],
+    term_hits: Vec<TermHit>,
+    field_idx: u8,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct RawHit {
+    pat: u32,
+    start: usize,
+    end: usize,
+}
+
+/// A mark candidate in normalised coordinates.
+#[derive(Clone, Copy, Debug)]
+struct Cand {
+    mark: u32,
+    kind: AliasKind,
+    weight: f32,
+    is_name: bool,
+    start: usize,
+    end: usize,
+    field: u8,
+    orig: (usize, usize),
+    normalized: bool,
+    compat: bool,
+    /// Character positions in the normalised field (for windows).
+    cstart: usize,
+    cend: usize,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct TermHit {
+    rule: u32,
+    field: u8,
+    orig: (usize, usize),
+    cstart: usize,
+    cend: usize,
+}
+
+const FIELDS: [&str; 2] = ["description", "brand"];
+
+/// Ruleset summary numbers.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct EngineStats {
+    /// Ruleset name.
+    pub name: String,
+    /// Ruleset version.
+    pub version: String,
+    /// Marks.
+    pub marks: usize,
+    /// Rules.
+    pub rules: usize,
+    /// Distinct literals in the automaton.
+    pub patterns: usize,
+    /// Regex rules.
+    pub regexes: usize,
+    /// Guard phrases.
+    pub guards: usize,
+}
+
+impl Engine {
+    /// The embedded default ruleset.
+    pub fn default_ruleset() -> Result<Engine, RulesetError> {
+        Engine::from_ruleset(&Ruleset::default_ruleset()?)
+    }
+
+    /// Load and compile a ruleset directory.
+    pub fn from_dir(dir: &std::path::Path) -> Result<Engine, RulesetError> {
+        Engine::from_ruleset(&Ruleset::from_dir(dir)?)
+    }
+
+    /// Compile a parsed ruleset.
+    pub fn from_ruleset(rs: &Ruleset) -> Result<Engine, RulesetError> {
+        Ok(Engine { inner: Arc::new(compile::compile(rs)?), seed: 0 })
+    }
+
+    /// The same engine with another selection seed.
+    pub fn with_seed(mut self, seed: u64) -> Engine {
+        self.seed = seed;
+        self
+    }
+
+    /// The selection seed.
+    pub fn seed(&self) -> u64 {
+        self.seed
+    }
+
+    /// Warnings found while compiling.
+    pub fn warnings(&self) -> &[Diagnostic] {
+        &self.inner.warnings
+    }
+
+    /// The sampling policy.
+    pub fn policy(&self) -> &Policy {
+        &self.inner.policy
+    }
+
+    /// Summary numbers about the compiled ruleset.
+    pub fn stats(&self) -> EngineStats {
+        let c = &self.inner;
+        EngineStats {
+            name: c.name.clone(),
+            version: c.version.clone(),
+            marks: c.marks.len(),
+            rules: c.rules.len(),
+            patterns: c.patterns.len(),
+            regexes: c.regex_rules.len(),
+            guards: c.guards.len(),
+        }
+    }
+
+    /// A fresh scratch space for [`Engine::scan_with`].
+    pub fn scratch(&self) -> Scratch {
+        Scratch::default()
+    }
+
+    /// Scan one item (allocates a scratch; prefer [`Engine::scan_with`] in loops).
+    pub fn scan(&self, item: &Item) -> Verdict {
+        self.scan_with(&mut Scratch::default(), item)
+    }
+
+    /// Scan many items in parallel (rayon), results in input order.
+    pub fn scan_batch(&self, items: &[Item]) -> Vec<Verdict> {
+        items.par_iter().map_init(|| self.scratch(), |s, it| self.scan_with(s, it)).collect()
+    }
+
+    /// Scan one item with a reusable scratch space.
+    pub fn scan_with(&self, s: &mut Scratch, item: &Item) -> Verdict {
+        let c = &*self.inner;
+        s.cands.clear();
+        s.term_hits.clear();
+        s.words = [0; 9];
+        s.word_first = [usize::MAX; 9];
+
+        self.match_field(s, 0, &item.description);
+        if let Some(b) = item.brand.as_deref().filter(|b| !b.trim().is_empty()) {
+            self.match_field(s, 1, b);
+        }
+
+        // Category: HS code first, then description words.
+        let (cat, category_source) = self.categorize(s, item);
+        let cat_bit = 1u16 << cat;
+
+        let mut reasons = Vec::new();
+        let mut rules_out: Vec<RuleHit> = Vec::new();
+        let mut evidence: Vec<f64> = Vec::new();
+
+        // Marks: class gate and ordinary-word guard.
+        let mut marks_out: Vec<MarkHit> = Vec::new();
+        // Per mark: strongest weight of its brand uses.
+        let mut mark_weight: Vec<(u32, f64, bool)> = Vec::new();
+        for cand in s.cands.iter() {
+            let m = &c.marks[cand.mark as usize];
+            let in_class = cat != OTHER && m.cat_mask & cat_bit != 0;
+            if cand.kind == AliasKind::Ordinary && !in_class && !cand.compat {
+                continue;
+            }
+            let text = if cand.field == 0 { &item.description } else { item.brand.as_deref().unwrap_or("") };
+            let matched = text.get(cand.orig.0..cand.orig.1).unwrap_or("").to_string();
+            let how = if cand.normalized {
+                How::Normalized
+            } else if cand.is_name {
+                How::Exact
+            } else {
+                How::Alias
+            };
+            let dup = marks_out.iter().any(|h| h.id == m.id && h.span == [cand.orig.0, cand.orig.1]);
+            if dup {
+                continue;
+            }
+            marks_out.push(MarkHit {
+                id: m.id.clone(),
+                name: m.name.clone(),
+                matched: matched.clone(),
+                field: FIELDS[cand.field as usize],
+                span: [cand.orig.0, cand.orig.1],
+                how,
+                kind: cand.kind,
+                use_: if cand.compat { Use::Compatible } else { Use::Brand },
+                in_class,
+            });
+            if cand.compat {
+                reasons.push(format!(
+                    "{} mentioned as `{matched}` for compatibility, not as the brand of the goods",
+                    m.name
+                ));
+                continue;
+            }
+            let w = if in_class {
+                cand.weight as f64
+            } else if cat == OTHER {
+                (cand.weight as f64).min(c.scoring.other_category)
+            } else {
+                c.scoring.out_of_class
+            };
+            match mark_weight.iter_mut().find(|(mi, _, _)| *mi == cand.mark) {
+                Some(e) => {
+                    e.1 = e.1.max(w);
+                    e.2 |= in_class;
+                }
+                None => mark_weight.push((cand.mark, w, in_class)),
+            }
+            let how_word = match how {
+                How::Exact => "by name".to_string(),
+                How::Alias => format!("by {} `{matched}`", alias_word(cand.kind)),
+                How::Normalized => format!("as `{matched}` after normalisation (full-width, styled or hidden characters)"),
+                How::Fuzzy => format!("as `{matched}` (approximate)"),
+            };
+            let class_word = if in_class {
+                format!("{} is within the mark's goods classes (Nice {})", CATEGORIES[cat as usize], join_classes(&m.classes))
+            } else if cat == OTHER {
+                "goods category unknown".to_string()
+            } else {
+                format!(
+                    "{} is outside the mark's goods classes (Nice {}): weak evidence",
+                    CATEGORIES[cat as usize],
+                    join_classes(&m.classes)
+                )
+            };
+            reasons.push(format!("{} named {how_word} in {}; {class_word}", m.name, FIELDS[cand.field as usize]));
+        }
+
+        // Parties.
+        let seller_key = item.seller.as_deref().map(party_key).filter(|k| !k.is_empty());
+        let mut authorized_marks: Vec<u32> = Vec::new();
+        if let Some(key) = &seller_key {
+            if let Some(refs) = c.parties.get(key) {
+                for r in refs {
+                    let m = &c.marks[r.mark as usize];
+                    if r.infringer {
+                        if let Some(ri) = c.party_rules.1 {
+                            let rule = &c.rules[ri as usize];
+                            evidence.push(rule.weight);
+                            rules_out.push(RuleHit {
+                                id: rule.id.clone(),
+                                matched: item.seller.clone().unwrap_or_default(),
+                                span: None,
+                                field: Some("seller"),
+                                weight: rule.weight,
+                            });
+                            reasons.push(format!(
+                                "{}: seller `{}` is a known infringer of {}",
+                                rule.message,
+                                item.seller.as_deref().unwrap_or(""),
+                                m.name
+                            ));
+                        }
+                    } else if let Some(ri) = c.party_rules.0 {
+                        if let Some(e) = mark_weight.iter_mut().find(|(mi, _, _)| *mi == r.mark) {
+                            let rule = &c.rules[ri as usize];
+                            let removed = e.1 * rule.weight;
+                            e.1 -= removed;
+                            e.2 = false;
+                            authorized_marks.push(r.mark);
+                            rules_out.push(RuleHit {
+                                id: rule.id.clone(),
+                                matched: item.seller.clone().unwrap_or_default(),
+                                span: None,
+                                field: Some("seller"),
+                                weight: -round3(removed),
+                            });
+                            reasons.push(format!(
+                                "{}: seller `{}` is an authorised exporter of {}, so that mark counts for less",
+                                rule.message,
+                                item.seller.as_deref().unwrap_or(""),
+                                m.name
+                            ));
+                        }
+                    }
+                }
+            }
+        }
+        let any_brand = !mark_weight.is_empty();
+        let prone_in_class = mark_weight.iter().any(|(_, _, ic)| *ic) && c.prone_mask & cat_bit != 0;
+        for (_, w, _) in &mark_weight {
+            evidence.push(*w);
+        }
+
+        // Text rules: terms (from the automaton) and regexes.
+        let mut fired: Vec<u32> = Vec::new();
+        if let Some(set) = &c.regex_set {
+            // Regexes run on the normalised description only.
+            self.normalize_into(s, &item.description);
+            for idx in set.matches(&s.norm.text).iter() {
+                let ri = c.regex_rules[idx];
+                if let RuleKind::Regex { regex } = &c.rules[ri as usize].kind {
+                    if let Some(m) = regex.find(&s.norm.text) {
+                        let orig = s.norm.to_original(m.start(), m.end());
+                        let (cstart, cend) = char_pos(&s.norm.text, m.start(), m.end());
+                        s.term_hits.push(TermHit { rule: ri, field: 0, orig, cstart, cend });
+                    }
+                }
+            }
+        }
+        for th in s.term_hits.iter() {
+            let rule = &c.rules[th.rule as usize];
+            if rule.cat_mask != 0 && rule.cat_mask & cat_bit == 0 {
+                continue;
+            }
+            if fired.contains(&th.rule) {
+                continue;
+            }
+            fired.push(th.rule);
+            let text = if th.field == 0 { &item.description } else { item.brand.as_deref().unwrap_or("") };
+            let matched = text.get(th.orig.0..th.orig.1).unwrap_or("").to_string();
+            evidence.push(rule.weight);
+            reasons.push(format!("{}: `{matched}`", rule.message));
+            rules_out.push(RuleHit {
+                id: rule.id.clone(),
+                matched,
+                span: Some([th.orig.0, th.orig.1]),
+                field: Some(FIELDS[th.field as usize]),
+                weight: rule.weight,
+            });
+        }
+
+        // Rules over other evidence.
+        let unit_usd = item.unit_value().and_then(|v| {
+            let cur = item.currency.as_deref().unwrap_or("USD").trim().to_ascii_uppercase();
+            c.currency.get(&cur).map(|r| v * r)
+        });
+        if item.unit_value().is_some() && unit_usd.is_none() {
+            reasons.push(format!(
+                "currency `{}` has no rate in the ruleset: price not checked",
+                item.currency.as_deref().unwrap_or("")
+            ));
+        }
+        for (ri, rule) in c.rules.iter().enumerate() {
+            let ri = ri as u32;
+            if rule.cat_mask != 0 && rule.cat_mask & cat_bit == 0 {
+                continue;
+            }
+            match &rule.kind {
+                RuleKind::Proximity { near, window } => {
+                    let hit = s.term_hits.iter().filter(|t| near.contains(&t.rule) && fired.contains(&t.rule)).find(|t| {
+                        s.cands.iter().any(|m| {
+                            !m.compat
+                                && m.field == t.field
+                                && mark_weight.iter().any(|(mi, _, _)| *mi == m.mark)
+                                && char_gap((t.cstart, t.cend), (m.cstart, m.cend)) <= *window
+                        })
+                    });
+                    if let Some(t) = hit {
+                        let text = if t.field == 0 { &item.description } else { item.brand.as_deref().unwrap_or("") };
+                        let matched = text.get(t.orig.0..t.orig.1).unwrap_or("").to_string();
+                        evidence.push(rule.weight);
+                        fired.push(ri);
+                        reasons.push(format!("{}: `{matched}` within {window} characters of a brand name", rule.message));
+                        rules_out.push(RuleHit {
+                            id: rule.id.clone(),
+                            matched,
+                            span: Some([t.orig.0, t.orig.1]),
+                            field: Some(FIELDS[t.field as usize]),
+                            weight: rule.weight,
+                        });
+                    }
+                }
+                RuleKind::Price { ratio } => {
+                    let Some(unit) = unit_usd else { continue };
+                    let mut best: Option<(u32, f64)> = None;
+                    for (mi, _, _) in &mark_weight {
+                        if authorized_marks.contains(mi) {
+                            continue;
+                        }
+                        let m = &c.marks[*mi as usize];
+                        let floor = m
+                            .prices
+                            .iter()
+                            .find(|(pc, _)| *pc == Some(cat))
+                            .or_else(|| m.prices.iter().find(|(pc, _)| pc.is_none()))
+                            .map(|(_, f)| *f);
+                        if let Some(f) = floor {
+                            if unit < ratio * f && best.is_none_or(|(_, bf)| f > bf) {
+                                best = Some((*mi, f));
+                            }
+                        }
+                    }
+                    if let Some((mi, floor)) = best {
+                        let m = &c.marks[mi as usize];
+                        evidence.push(rule.weight);
+                        fired.push(ri);
+                        reasons.push(format!(
+                            "{}: declared unit value {:.2} USD is below {:.0}% of the lowest genuine {} price ({:.0} USD)",
+                            rule.message,
+                            unit,
+                            ratio * 100.0,
+                            m.name,
+                            floor
+                        ));
+                        rules_out.push(RuleHit {
+                            id: rule.id.clone(),
+                            matched: format!("{unit:.2} USD"),
+                            span: None,
+                            field: Some("declared_value"),
+                            weight: rule.weight,
+                        });
+                    }
+                }
+                RuleKind::Category { when, without_mark } => {
+                    if *without_mark && any_brand {
+                        continue;
+                    }
+                    if let Some(w) = when.iter().find(|w| fired.contains(w)) {
+                        evidence.push(rule.weight);
+                        fired.push(ri);
+                        reasons.push(format!(
+                            "{}: {} fired on {}",
+                            rule.message,
+                            c.rules[*w as usize].id,
+                            CATEGORIES[cat as usize]
+                        ));
+                        rules_out.push(RuleHit {
+                            id: rule.id.clone(),
+                            matched: String::new(),
+                            span: None,
+                            field: None,
+                            weight: rule.weight,
+                        });
+                    }
+                }
+                _ => {}
+            }
+        }
+
+        // Score: noisy-OR of the evidence, floors, level.
+        let mut risk = 1.0 - evidence.iter().fold(1.0, |acc, w| acc * (1.0 - w.clamp(0.0, 1.0)));
+        if prone_in_class && risk < c.scoring.prone_floor {
+            risk = c.scoring.prone_floor;
+            reasons.push(format!(
+                "a brand on {} goods of its own class is at least medium risk",
+                CATEGORIES[cat as usize]
+            ));
+        }
+        let risk = round3(risk.clamp(0.0, 1.0));
+        let level = c.policy.level(risk);
+        let floor = c.policy.category_floor(CATEGORIES[cat as usize]);
+        let level_rate = c.policy.level_rate(level);
+        let rate = floor.max(level_rate);
+        let selected = sampling::select(self.seed, &item.id, rate);
+        let action = match level {
+            Level::Critical => Action::Hold,
+            Level::High => Action::Inspect,
+            _ if selected => Action::Sample,
+            _ => Action::Release,
+        };
+        if rate > 0.0 {
+            let why = if level_rate >= floor {
+                format!("{level} risk rate {}", pct(level_rate))
+            } else {
+                format!("{} inspection floor {}", CATEGORIES[cat as usize], pct(floor))
+            };
+            reasons.push(format!(
+                "sampling rate {} ({why}); {} by keyed hash with seed {}",
+                pct(rate),
+                if selected { "selected" } else { "not selected" },
+                self.seed
+            ));
+        }
+        if level == Level::Critical {
+            for (mi, _, _) in &mark_weight {
+                let m = &c.marks[*mi as usize];
+                let contact = m.contact.as_deref().map(|c| format!(", contact {c}")).unwrap_or_default();
+                let holder = if m.holder.is_empty() { "the rights holder".to_string() } else { m.holder.clone() };
+                reasons.push(format!("hold and notify {holder} ({}){contact}", m.name));
+            }
+        }
+
+        Verdict {
+            id: item.id.clone(),
+            category: CATEGORIES[cat as usize],
+            category_source,
+            risk,
+            level,
+            action,
+            sampling_rate: round3(rate),
+            selected,
+            marks: marks_out,
+            rules: rules_out,
+            reasons,
+        }
+    }
+
+    fn normalize_into(&self, s: &mut Scratch, text: &str) {
+        // Only re-normalise when the last field normalised was not the description.
+        if s.field_idx != 0 {
+            s.norm.set(text);
+            s.field_idx = 0;
+        }
+    }
+
+    fn categorize(&self, s: &Scratch, item: &Item) -> (u8, String) {
+        let c = &*self.inner;
+        if let Some(hs) = item.hs_code.as_deref() {
+            let digits: String = hs.chars().filter(|c| c.is_ascii_digit()).collect();
+            let mut len = digits.len().min(10);
+            while len >= 2 {
+                if let Some(&cat) = c.hs.get(&digits[..len]) {
+                    return (cat, format!("hs:{}", &digits[..len]));
+                }
+                len -= 1;
+            }
+        }
+        let mut best: Option<u8> = None;
+        for ci in 0..9u8 {
+            let n = s.words[ci as usize];
+            if n == 0 {
+                continue;
+            }
+            best = match best {
+                None => Some(ci),
+                Some(b) => {
+                    let bn = s.words[b as usize];
+                    if n > bn || (n == bn && s.word_first[ci as usize] < s.word_first[b as usize]) {
+                        Some(ci)
+                    } else {
+                        Some(b)
+                    }
+                }
+            };
+        }
+        match best {
+            Some(ci) => (ci, "words".to_string()),
+            None => (OTHER, "none".to_string()),
+        }
+    }
+
+    /// Run the automaton over one field and sort the hits into candidates.
+    fn match_field(&self, s: &mut Scratch, field: u8, text: &str) {
+        let c = &*self.inner;
+        let Some(ac) = &c.automaton else { return };
+        s.norm.set(text);
+        s.field_idx = field;
+        s.hits.clear();
+        s.guards.clear();
+        s.cues_before.clear();
+        s.cues_after.clear();
+        let norm = &s.norm.text;
+        let bytes = norm.as_bytes();
+        for m in ac.find_overlapping_iter(Input::new(norm.as_str())) {
+            let p = &c.patterns[m.pattern().as_usize()];
+            if p.left && m.start() > 0 {
+                if let Some(prev) = norm[..m.start()].chars().next_back() {
+                    if same_class(prev, p.first) {
+                        continue;
+                    }
+                }
+            }
+            if p.right && m.end() < bytes.len() {
+                if let Some(next) = norm[m.end()..].chars().next() {
+                    if same_class(next, p.last) {
+                        continue;
+                    }
+                }
+            }
+            s.hits.push(RawHit { pat: m.pattern().as_u32(), start: m.start(), end: m.end() });
+        }
+        // Guards, cues and words first.
+        for h in &s.hits {
+            for t in &c.patterns[h.pat as usize].targets {
+                match *t {
+                    Target::Guard { .. } => s.guards.push((h.start, h.end)),
+                    Target::CompatBefore => s.cues_before.push((h.start, h.end)),
+                    Target::CompatAfter => s.cues_after.push((h.start, h.end)),
+                    Target::Word { cat } if field == 0 => {
+                        s.words[cat as usize] += 1;
+                        s.word_first[cat as usize] = s.word_first[cat as usize].min(h.start);
+                    }
+                    _ => {}
+                }
+            }
+        }
+        let first_cand = s.cands.len();
+        for h in &s.hits {
+            for t in &c.patterns[h.pat as usize].targets {
+                match *t {
+                    Target::Mark { mark, kind, weight, is_name } => {
+                        if s.guards.iter().any(|&(gs, ge)| gs <= h.start && h.end <= ge && (ge - gs) > (h.end - h.start)) {
+                            continue;
+                        }
+                        let orig = s.norm.to_original(h.start, h.end);
+                        let normalized = !s.norm.is_identity() && {
+                            let o = &text[orig.0..orig.1];
+                            o.to_lowercase() != norm[h.start..h.end]
+                        };
+                        let (cstart, cend) = char_pos(norm, h.start, h.end);
+                        s.cands.push(Cand {
+                            cstart,
+                            cend,
+                            mark,
+                            kind,
+                            weight,
+                            is_name,
+                            start: h.start,
+                            end: h.end,
+                            field,
+                            orig,
+                            normalized,
+                            compat: false,
+                        });
+                    }
+                    Target::Term { rule } => {
+                        let orig = s.norm.to_original(h.start, h.end);
+                        let (cstart, cend) = char_pos(norm, h.start, h.end);
+                        s.term_hits.push(TermHit { rule, field, orig, cstart, cend });
+                    }
+                    _ => {}
+                }
+            }
+        }
+        // Drop mark candidates inside a longer candidate (e.g. `balance` in `new balance`).
+        let cands = &mut s.cands;
+        let n = cands.len();
+        let mut keep = vec![true; n - first_cand];
+        for i in first_cand..n {
+            for j in first_cand..n {
+                if i != j {
+                    let (a, b) = (&cands[i], &cands[j]);
+                    let inside = b.start <= a.start && a.end <= b.end && (b.end - b.start) > (a.end - a.start);
+                    if inside {
+                        keep[i - first_cand] = false;
+                    }
+                }
+            }
+        }
+        let mut k = 0;
+        cands.retain(|_| {
+            let r = k < first_cand || keep[k - first_cand];
+            k += 1;
+            r
+        });
+        cands[first_cand..].sort_by_key(|c| (c.start, std::cmp::Reverse(c.end)));
+        // Compatibility wording: a cue shortly before the mark (or before a
+        // chain of marks: 适用于苹果华为), or right after it (아이폰 호환).
+        let window = c.compat_window;
+        let mut prev_compat_end: Option<usize> = None;
+        for i in first_cand..cands.len() {
+            let (st, en) = (cands[i].start, cands[i].end);
+            let gap = |a: usize, b: usize| norm.get(a..b).map_or(usize::MAX, |g| g.chars().count());
+            let before = s.cues_before.iter().any(|&(_, ce)| ce <= st && gap(ce, st) <= window);
+            let after = s.cues_after.iter().any(|&(cs, _)| cs >= en && gap(en, cs) <= window);
+            let chained = prev_compat_end.is_some_and(|pe| pe <= st && gap(pe, st) <= window);
+            if before || after || chained {
+                cands[i].compat = true;
+                prev_compat_end = Some(en);
+            }
+        }
+    }
+}
+
+/// Character positions of a byte span (identity for ASCII text).
+fn char_pos(text: &str, start: usize, end: usize) -> (usize, usize) {
+    if text.is_ascii() {
+        return (start, end);
+    }
+    let cs = text[..start].chars().count();
+    (cs, cs + text[start..end].chars().count())
+}
+
+/// Characters between two spans (0 when they overlap).
+fn char_gap(a: (usize, usize), b: (usize, usize)) -> usize {
+    if a.1 <= b.0 {
+        b.0 - a.1
+    } else if b.1 <= a.0 {
+        a.0 - b.1
+    } else {
+        0
+    }
+}
+
+/// Two characters of the same class (letter/letter or digit/digit) next to
+/// each other mean the match is inside a longer word.
+#[inline]
+fn same_class(neighbour: char, edge: char) -> bool {
+    if !is_word_char(neighbour) {
+        return false;
+    }
+    (neighbour.is_alphabetic() && edge.is_alphabetic()) || (neighbour.is_numeric() && edge.is_numeric())
+}
+
+fn alias_word(k: AliasKind) -> &'static str {
+    match k {
+        AliasKind::Name => "name",
+        AliasKind::Alias => "alias",
+        AliasKind::Abbr => "abbreviation",
+        AliasKind::Nickname => "nickname",
+        AliasKind::Model => "product line",
+        AliasKind::Ordinary => "alias",
+    }
+}
+
+fn join_classes(c: &[u32]) -> String {
+    c.iter().map(|x| x.to_string()).collect::<Vec<_>>().join(", ")
+}
+
+fn pct(x: f64) -> String {
+    let p = x * 100.0;
+    if (p - p.round()).abs() < 1e-9 {
+        format!("{}%", p.round())
+    } else {
+        format!("{p:.1}%")
+    }
+}
+
+fn round3(x: f64) -> f64 {
+    (x * 1000.0).round() / 1000.0
+}

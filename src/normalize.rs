@@ -1,0 +1,262 @@
+//! Text normalisation with an offset map back to the original bytes.
+//!
+//! Every field is normalised once: NFKC (full-width and mathematical letters
+//! become plain ones), lower case, zero-width characters and combining marks
+//! removed. Matching runs on the normalised text; every span found there is
+//! mapped back to a byte span of the ORIGINAL text, so evidence always points
+//! at what the seller wrote.
+//!
+//! ASCII text (most English items) takes a fast path: lower-casing is
+//! byte-for-byte and the offset map is the identity, so no map is built.
+
+use unicode_normalization::char::{compose, decompose_compatible};
+use unicode_normalization::{is_nfkc_quick, IsNormalized};
+
+/// A normalised view of one text with its map back to the original.
+#[derive(Clone, Debug, Default)]
+pub struct Normalized {
+    /// The normalised text.
+    pub text: String,
+    /// For each byte of `text`, the byte offset in the original of the
+    /// character it came from. Empty when the mapping is the identity.
+    map: Vec<u32>,
+    /// For each byte of `text`, the end (exclusive) of that original character.
+    map_end: Vec<u32>,
+}
+
+/// Characters that are dropped: zero-width and invisible formatting.
+#[inline]
+pub fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00AD}' | '\u{034F}' | '\u{061C}' | '\u{115F}' | '\u{1160}' | '\u{17B4}' | '\u{17B5}'
+            | '\u{180B}'..='\u{180F}'
+            | '\u{200B}'..='\u{200F}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2060}'..='\u{206F}'
+            | '\u{3164}'
+            | '\u{FE00}'..='\u{FE0F}'
+            | '\u{FEFF}'
+            | '\u{FFA0}'
+    )
+}
+
+/// Combining marks that are dropped so `Herme\u{301}s` matches `hermes`.
+#[inline]
+fn is_combining(c: char) -> bool {
+    matches!(c, '\u{0300}'..='\u{036F}' | '\u{1AB0}'..='\u{1AFF}' | '\u{1DC0}'..='\u{1DFF}' | '\u{20D0}'..='\u{20FF}')
+}
+
+impl Normalized {
+    /// An empty view, to be reused with [`Normalized::set`].
+    pub fn new() -> Normalized {
+        Normalized::default()
+    }
+
+    /// Normalise `original` into this view (reusing its buffers).
+    pub fn set(&mut self, original: &str) {
+        self.text.clear();
+        self.map.clear();
+        self.map_end.clear();
+        if original.is_ascii() {
+            self.text.push_str(original);
+            // SAFETY-free: make_ascii_lowercase keeps UTF-8 validity.
+            self.text.make_ascii_lowercase();
+            return;
+        }
+        let mut tmp: Vec<char> = Vec::with_capacity(4);
+        for (i, c) in original.char_indices() {
+            let end = (i + c.len_utf8()) as u32;
+            let start = i as u32;
+            if c.is_ascii() {
+                self.push(c.to_ascii_lowercase(), start, end);
+                continue;
+            }
+            if is_invisible(c) || is_combining(c) {
+                continue;
+            }
+            if is_nfkc_quick(std::iter::once(c)) == IsNormalized::Yes && !c.is_uppercase() {
+                self.push(c, start, end);
+                continue;
+            }
+            tmp.clear();
+            decompose_compatible(c, |d| tmp.push(d));
+            // Recompose what decomposition split (e.g. Latin letter + accent),
+            // then drop the accents that are left.
+            let mut composed: Vec<char> = Vec::with_capacity(tmp.len());
+            for &d in &tmp {
+                if let Some(last) = composed.last_mut() {
+                    if let Some(cc) = compose(*last, d) {
+                        *last = cc;
+                        continue;
+                    }
+                }
+                composed.push(d);
+            }
+            for d in composed {
+                if is_invisible(d) || is_combining(d) {
+                    continue;
+                }
+                for l in d.to_lowercase() {
+                    self.push(l, start, end);
+                }
+            }
+        }
+    }
+
+    #[inline]
+    fn push(&mut self, c: char, start: u32, end: u32) {
+        let n = c.len_utf8();
+        self.text.push(c);
+        for _ in 0..n {
+            self.map.push(start);
+            self.map_end.push(end);
+        }
+    }
+
+    /// Whether the normalised text is byte-for-byte aligned with the original.
+    pub fn is_identity(&self) -> bool {
+        self.map.is_empty()
+    }
+
+    /// Map a span `[start, end)` of the normalised text to the original text.
+    pub fn to_original(&self, start: usize, end: usize) -> (usize, usize) {
+        if self.map.is_empty() {
+            return (start, end);
+        }
+        if start >= end || start >= self.map.len() {
+            let p = self.map.get(start).copied().unwrap_or_else(|| {
+                self.map_end.last().copied().unwrap_or(0)
+            });
+            return (p as usize, p as usize);
+        }
+        (self.map[start] as usize, self.map_end[end - 1] as usize)
+    }
+}
+
+/// Normalise a pattern (name, alias, term) the same way as item text.
+pub fn normalize_pattern(s: &str) -> String {
+    let mut n = Normalized::new();
+    n.set(s.trim());
+    // Collapse runs of whitespace: patterns are written with single spaces.
+    let mut out = String::with_capacity(n.text.len());
+    let mut space = false;
+    for c in n.text.chars() {
+        if c.is_whitespace() {
+            if !space {
+                out.push(' ');
+            }
+            space = true;
+        } else {
+            out.push(c);
+            space = false;
+        }
+    }
+    out
+}
+
+/// A pattern with its accents removed (`hermès` → `hermes`), if it has any.
+pub fn strip_accents(s: &str) -> Option<String> {
+    let mut out = String::with_capacity(s.len());
+    let mut changed = false;
+    for c in s.chars() {
+        let mut base = None;
+        unicode_normalization::char::decompose_canonical(c, |d| {
+            if base.is_none() {
+                base = Some(d);
+            } else {
+                changed = true;
+            }
+        });
+        out.push(base.unwrap_or(c));
+    }
+    changed.then_some(out)
+}
+
+/// Whether `c` counts as a word character for Latin word boundaries
+/// (letters and digits of alphabetic scripts, not CJK or Hangul, which have
+/// no word boundaries).
+#[inline]
+pub fn is_word_char(c: char) -> bool {
+    if c.is_ascii() {
+        return c.is_ascii_alphanumeric();
+    }
+    c.is_alphanumeric() && !is_cjk_or_hangul(c)
+}
+
+/// CJK ideographs, kana and Hangul: scripts matched as substrings.
+#[inline]
+pub fn is_cjk_or_hangul(c: char) -> bool {
+    matches!(c,
+        '\u{1100}'..='\u{11FF}' | '\u{2E80}'..='\u{2FDF}' | '\u{3040}'..='\u{30FF}'
+        | '\u{3130}'..='\u{318F}' | '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}'
+        | '\u{A960}'..='\u{A97F}' | '\u{AC00}'..='\u{D7AF}' | '\u{D7B0}'..='\u{D7FF}'
+        | '\u{F900}'..='\u{FAFF}' | '\u{20000}'..='\u{3134F}')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn norm(s: &str) -> Normalized {
+        let mut n = Normalized::new();
+        n.set(s);
+        n
+    }
+
+    #[test]
+    fn ascii_is_lowercased_without_a_map() {
+        let n = norm("NIKE Air");
+        assert_eq!(n.text, "nike air");
+        assert!(n.is_identity());
+        assert_eq!(n.to_original(0, 4), (0, 4));
+    }
+
+    #[test]
+    fn full_width_maps_back_to_original_bytes() {
+        let s = "ＮＩＫＥ hoodie";
+        let n = norm(s);
+        assert_eq!(n.text, "nike hoodie");
+        let (a, b) = n.to_original(0, 4);
+        assert_eq!(&s[a..b], "ＮＩＫＥ");
+        let (a, b) = n.to_original(5, 11);
+        assert_eq!(&s[a..b], "hoodie");
+    }
+
+    #[test]
+    fn math_letters_and_zero_width() {
+        let s = "𝗡𝗜\u{200B}𝗞𝗘 bag";
+        let n = norm(s);
+        assert_eq!(n.text, "nike bag");
+        let (a, b) = n.to_original(0, 4);
+        assert_eq!(&s[a..b], "𝗡𝗜\u{200B}𝗞𝗘");
+    }
+
+    #[test]
+    fn cjk_and_hangul_pass_through() {
+        let s = "耐克 나이키 T恤";
+        let n = norm(s);
+        assert_eq!(n.text, "耐克 나이키 t恤");
+        let (a, b) = n.to_original(7, 16);
+        assert_eq!(&s[a..b], "나이키");
+    }
+
+    #[test]
+    fn accents_and_combining_marks() {
+        assert_eq!(norm("HERMÈS").text, "hermès");
+        assert_eq!(norm("Herme\u{301}s").text, "hermes");
+        assert_eq!(strip_accents("hermès").as_deref(), Some("hermes"));
+        assert_eq!(strip_accents("nike"), None);
+    }
+
+    #[test]
+    fn full_width_punctuation_and_ligatures() {
+        assert_eq!(norm("１：１ replica").text, "1:1 replica");
+        assert_eq!(norm("ﬁt").text, "fit");
+    }
+
+    #[test]
+    fn patterns_collapse_spaces() {
+        assert_eq!(normalize_pattern("  Louis   Vuitton "), "louis vuitton");
+    }
+}

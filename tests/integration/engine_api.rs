@@ -1,0 +1,127 @@
+//! Library API: thread safety, spans into the original text, batch order,
+//! registry import, determinism.
+
+use iprscreen::ruleset::{Ruleset, Source};
+use iprscreen::verdict::{How, Use};
+use iprscreen::{Engine, Item, Level};
+
+fn engine() -> Engine {
+    Engine::default_ruleset().expect("default ruleset compiles")
+}
+
+#[test]
+fn engine_is_send_sync_and_cheap_to_clone() {
+    fn assert_all<T: Send + Sync + Clone + 'static>() {}
+    assert_all::<Engine>();
+    let e = engine();
+    let e2 = e.clone();
+    let h = std::thread::spawn(move || e2.scan(&Item::new("t", "Nike hoodie")).level);
+    assert_eq!(h.join().unwrap(), e.scan(&Item::new("t", "Nike hoodie")).level);
+}
+
+#[test]
+fn default_ruleset_is_big_enough() {
+    let s = engine().stats();
+    assert!(s.marks >= 500, "{} marks", s.marks);
+    assert!(s.rules >= 8, "{} rules", s.rules);
+}
+
+#[test]
+fn evidence_spans_point_into_the_original_text() {
+    let e = engine();
+    for text in ["ＮＩＫＥ 卫衣 男", "新款 耐克 卫衣", "Gucci 구찌 가방", "𝗡𝗜𝗞𝗘 hoodie", "N\u{200B}IKE hoodie"] {
+        let v = e.scan(&Item::new("x", text));
+        assert!(!v.marks.is_empty(), "{text}: no mark");
+        for m in &v.marks {
+            assert_eq!(&text[m.span[0]..m.span[1]], m.matched, "{text}");
+        }
+        for r in &v.rules {
+            if let Some(s) = r.span {
+                assert_eq!(&text[s[0]..s[1]], r.matched, "{text}");
+            }
+        }
+    }
+    let v = e.scan(&Item::new("x", "ＮＩＫＥ hoodie"));
+    assert_eq!(v.marks[0].how, How::Normalized);
+    let v = e.scan(&Item::new("x", "Nike hoodie"));
+    assert_eq!(v.marks[0].how, How::Exact);
+    let v = e.scan(&Item::new("x", "耐克 卫衣"));
+    assert_eq!(v.marks[0].how, How::Alias);
+}
+
+#[test]
+fn batch_scan_keeps_input_order_and_matches_single_scans() {
+    let e = engine();
+    let items: Vec<Item> = (0..2000)
+        .map(|i| match i % 4 {
+            0 => Item::new(format!("{i}"), "Nike hoodie"),
+            1 => Item::new(format!("{i}"), "cotton socks 5 pairs"),
+            2 => Item::new(format!("{i}"), "高仿 LV 包"),
+            _ => Item::new(format!("{i}"), "phone case for iPhone 15"),
+        })
+        .collect();
+    let batch = e.scan_batch(&items);
+    assert_eq!(batch.len(), items.len());
+    for (it, v) in items.iter().zip(&batch) {
+        assert_eq!(it.id, v.id);
+        assert_eq!(&e.scan(it), v);
+    }
+}
+
+#[test]
+fn selection_is_reproducible_with_a_seed() {
+    let items: Vec<Item> = (0..500).map(|i| Item::new(format!("p{i}"), "cotton t-shirt").with_hs_code("6109")).collect();
+    let a: Vec<bool> = engine().with_seed(7).scan_batch(&items).iter().map(|v| v.selected).collect();
+    let b: Vec<bool> = engine().with_seed(7).scan_batch(&items).iter().map(|v| v.selected).collect();
+    let c: Vec<bool> = engine().with_seed(8).scan_batch(&items).iter().map(|v| v.selected).collect();
+    assert_eq!(a, b);
+    assert_ne!(a, c);
+    let picked = a.iter().filter(|s| **s).count();
+    // Clothing floor is 10%: expect about 50 of 500.
+    assert!((25..=80).contains(&picked), "{picked}");
+}
+
+#[test]
+fn compatibility_mentions_do_not_raise_risk() {
+    let e = engine();
+    let v = e.scan(&Item::new("c", "phone case for iPhone 15 pro").with_hs_code("392690"));
+    assert!(v.marks.iter().all(|m| m.use_ == Use::Compatible), "{:?}", v.marks);
+    assert!(v.level <= Level::Low, "{v:?}");
+}
+
+#[test]
+fn registry_csv_import_adds_marks() {
+    let mut rs = Ruleset::default_ruleset().unwrap();
+    let csv = "name,aliases,classes,holder\nZyxcorp,兹克|ZXC,25,Zyx Holdings\n";
+    let marks = iprscreen::registry::parse_csv("reg.csv", csv).unwrap();
+    rs.add_marks("reg.csv", marks);
+    let e = Engine::from_ruleset(&rs).unwrap();
+    let v = e.scan(&Item::new("z", "兹克 卫衣").with_hs_code("6110"));
+    assert_eq!(v.marks[0].id, "zyxcorp");
+    assert!(v.level >= Level::Medium);
+}
+
+#[test]
+fn in_memory_sources_build_an_engine() {
+    let rs = Ruleset::from_sources(vec![Source::new(
+        "mem.toml",
+        "[[category]]\nname = \"bags\"\nwords = [\"bag\"]\nnice = [18]\n\n[[mark]]\nid = \"x\"\nname = \"Xylo\"\nclasses = [18]\n",
+    )])
+    .unwrap();
+    let e = Engine::from_ruleset(&rs).unwrap();
+    let v = e.scan(&Item::new("1", "XYLO bag"));
+    assert_eq!(v.category, "bags");
+    assert_eq!(v.level, Level::Medium);
+}
+
+#[test]
+fn never_panics_on_odd_text() {
+    let e = engine();
+    let long = "耐克".repeat(5000);
+    for t in ["", " ", "\u{0}", "\u{FEFF}\u{200B}", "ＮＩＫＥ\u{301}\u{301}", "a\u{301}", long.as_str(), "🙂🙂 nike 🙂", "ǅ ǈ ﬃ ㎏ ℡"] {
+        let v = e.scan(&Item::new("x", t));
+        for m in &v.marks {
+            assert!(t.is_char_boundary(m.span[0]) && t.is_char_boundary(m.span[1]));
+        }
+    }
+}

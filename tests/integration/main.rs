@@ -1,0 +1,7 @@
+//! One integration-test binary: data-driven cases, test rulesets, diagnostic
+//! golden files, and CLI tests through the real binary.
+
+mod cases;
+mod cli;
+mod diagnostics;
+mod engine_api;
