@@ -680,7 +680,14 @@ impl Engine {
             let (st, en) = (cands[i].start, cands[i].end);
             let gap = |a: usize, b: usize| norm.get(a..b).map_or(usize::MAX, |g| g.chars().count());
             let before = s.cues_before.iter().any(|&(_, ce)| ce <= st && gap(ce, st) <= window);
-            let after = s.cues_after.iter().any(|&(cs, _)| cs >= en && gap(en, cs) <= window);
+            // A one-character cue (Korean 용 "for": 아이폰용) must follow the
+            // mark directly, or 남성용 ("for men") would make 나이키 a compat mention.
+            let after = s.cues_after.iter().any(|&(cs, ce)| {
+                cs >= en && {
+                    let g = gap(en, cs);
+                    if gap(cs, ce) <= 1 { g == 0 } else { g <= window }
+                }
+            });
             let chained = prev_compat_end.is_some_and(|pe| pe <= st && gap(pe, st) <= window);
             if before || after || chained {
                 cands[i].compat = true;

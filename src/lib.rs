@@ -65,7 +65,10 @@ mod oibits {
         assert_all::<Engine>();
         assert_all::<Verdict>();
         assert_all::<Item>();
-        assert_all::<RulesetError>();
         assert_all::<manifest::RecordError>();
+        // Errors that wrap std::io::Error are Send + Sync but not UnwindSafe.
+        fn assert_send_sync<T: Send + Sync>() {}
+        assert_send_sync::<RulesetError>();
+        assert_send_sync::<manifest::ManifestError>();
     }
 }

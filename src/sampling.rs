@@ -89,7 +89,7 @@ pub fn select(seed: u64, id: &str, rate: f64) -> bool {
 /// least a share `prevalence` of a lot of `lot` parcels infringes, at least one
 /// infringing parcel is found with probability `confidence`.
 ///
-/// Exact hypergeometric for finite lots (with `D = round(prevalence × lot)`
+/// Exact hypergeometric for finite lots (with `D = ⌊prevalence × lot⌋`
 /// infringing parcels, the smallest `n` with `C(N−D, n) / C(N, n) ≤ 1 − C`);
 /// `None` for `lot` gives the binomial limit `⌈ln(1−C) / ln(1−p)⌉`.
 ///
@@ -117,7 +117,8 @@ pub fn sample_size(lot: Option<u64>, prevalence: f64, confidence: f64) -> u64 {
     if n_lot == 0 {
         return 0;
     }
-    let d = (p * n_lot as f64).round() as u64;
+    // Conservative: D = ⌊pN⌋ infringing parcels (fewer bad parcels need a bigger sample).
+    let d = (p * n_lot as f64 + 1e-9).floor() as u64;
     if d == 0 {
         // Fewer than one infringing parcel expected: only a full count finds it.
         return n_lot;

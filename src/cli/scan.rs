@@ -44,8 +44,8 @@ pub struct ScanArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = OutFormat::Jsonl)]
     format: OutFormat,
-    /// Print only items at or above LEVEL (default medium). Error records are always printed.
-    #[arg(long, value_name = "LEVEL", num_args = 0..=1, default_missing_value = "medium", value_parser = parse_level)]
+    /// Print only items at or above LEVEL (`--hits-only=high`; default medium). Error records are always printed.
+    #[arg(long, value_name = "LEVEL", num_args = 0..=1, require_equals = true, default_missing_value = "medium", value_parser = parse_level)]
     hits_only: Option<Level>,
     /// Print counts per category and level and the inspection plan.
     #[arg(long)]

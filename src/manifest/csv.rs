@@ -1,0 +1,818 @@
+//! CSV / TSV manifests: a header row, then one item per record.
+//!
+//! Records are read as `ByteRecord`s into one reused buffer; only the columns
+//! that feed the item are UTF-8-checked and copied. Column indices are
+//! resolved once from the header. Records end at `\n` (a `\r` before it is
+//! dropped), so a record is yielded as soon as its line is complete.
+
+use std::io::{self, BufRead, Read};
+
+use csv::ByteRecord;
+
+use super::{normalize_currency, parse_number, Field, KeyMatcher, ManifestError, RecordError, Records};
+use crate::item::Item;
+
+/// A record (or header) longer than this is reported instead of buffered:
+/// it is almost always a quote that is never closed.
+const MAX_RECORD_BYTES: u64 = 16 * 1024 * 1024;
+
+/// Sits between the CSV parser and the input: notices end of input (to tell
+/// how the last record ended) and caps the bytes read for one record.
+struct Guard<R> {
+    inner: R,
+    /// Bytes handed out since the last `reset`.
+    used: u64,
+    /// Limit for `used`.
+    cap: u64,
+    /// The input returned end-of-file since the last `reset`.
+    eof: bool,
+}
+
+/// Marker inside the `io::Error` returned when a record is too long.
+#[derive(Debug)]
+struct RecordTooLong;
+
+impl std::fmt::Display for RecordTooLong {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("record too long")
+    }
+}
+
+impl std::error::Error for RecordTooLong {}
+
+impl<R> Guard<R> {
+    fn reset(&mut self) {
+        self.used = 0;
+        self.eof = false;
+    }
+}
+
+impl<R: Read> Read for Guard<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if self.used >= self.cap {
+            return Err(io::Error::new(io::ErrorKind::InvalidData, RecordTooLong));
+        }
+        let n = loop {
+            match self.inner.read(buf) {
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                other => break other?,
+            }
+        };
+        if n == 0 && !buf.is_empty() {
+            self.eof = true;
+        }
+        self.used += n as u64;
+        Ok(n)
+    }
+}
+
+/// Column index per item field.
+type Columns = [Option<usize>; Field::COUNT];
+
+struct CsvRecords<R> {
+    rdr: csv::Reader<Guard<R>>,
+    rec: ByteRecord,
+    file: String,
+    /// Header column index per item field.
+    cols: Columns,
+    /// Header column names, for messages.
+    header: Vec<String>,
+    /// Number of fields in the header.
+    width: usize,
+    /// Data rows read so far.
+    row: u64,
+    done: bool,
+}
+
+/// Why reading the next record failed.
+enum ReadFailure {
+    TooLong { after_line: u64 },
+    Io { after_line: u64, error: io::Error },
+}
+
+/// Read the next non-blank record into `rec`; returns the line it starts on,
+/// or `None` at end of input.
+fn read_record<R: Read>(rdr: &mut csv::Reader<Guard<R>>, rec: &mut ByteRecord) -> Result<Option<u64>, ReadFailure> {
+    loop {
+        let after_line = rdr.position().line();
+        rdr.get_mut().reset();
+        match rdr.read_byte_record(rec) {
+            Ok(false) => return Ok(None),
+            Ok(true) => {}
+            Err(e) => {
+                return Err(match e.into_kind() {
+                    csv::ErrorKind::Io(error) => {
+                        if error.get_ref().is_some_and(|inner| inner.is::<RecordTooLong>()) {
+                            ReadFailure::TooLong { after_line }
+                        } else {
+                            ReadFailure::Io { after_line, error }
+                        }
+                    }
+                    other => ReadFailure::Io { after_line, error: io::Error::other(format!("{other:?}")) },
+                })
+            }
+        }
+        // A line holding nothing but blanks (or a lone `\r`) is not a record.
+        if rec.len() == 1 && rec[0].iter().all(u8::is_ascii_whitespace) {
+            continue;
+        }
+        // csv counts lines by `\n`; the record ends with one unless the input
+        // ended first, and quoted fields keep theirs. What is left over are
+        // blank lines skipped before the record.
+        let end_line = rdr.position().line();
+        let inner_newlines = rec.as_slice().iter().filter(|&&b| b == b'\n').count() as u64;
+        let terminator = u64::from(!rdr.get_ref().eof);
+        return Ok(Some(end_line.saturating_sub(inner_newlines + terminator).max(1)));
+    }
+}
+
+/// Field `i` of `rec`, without the `\r` of a CRLF line ending.
+#[inline]
+fn raw_field(rec: &ByteRecord, i: usize) -> &[u8] {
+    let f = &rec[i];
+    if i + 1 == rec.len() {
+        f.strip_suffix(b"\r").unwrap_or(f)
+    } else {
+        f
+    }
+}
+
+pub(super) fn records<R: BufRead + Send + 'static>(
+    reader: R,
+    name: &str,
+    delimiter: u8,
+    map: &super::ColumnMap,
+) -> Result<Records, ManifestError> {
+    Ok(Box::new(CsvRecords::new(reader, name, delimiter, map, MAX_RECORD_BYTES)?))
+}
+
+impl<R: BufRead> CsvRecords<R> {
+    fn new(reader: R, name: &str, delimiter: u8, map: &super::ColumnMap, cap: u64) -> Result<Self, ManifestError> {
+        let guard = Guard { inner: reader, used: 0, cap, eof: false };
+        let mut rdr = csv::ReaderBuilder::new()
+            .delimiter(delimiter)
+            .has_headers(false)
+            .flexible(true)
+            .terminator(csv::Terminator::Any(b'\n'))
+            .from_reader(guard);
+        let mut rec = ByteRecord::new();
+        let file = name.to_string();
+        let header_line = match read_record(&mut rdr, &mut rec) {
+            Ok(Some(line)) => line,
+            Ok(None) => {
+                return Err(ManifestError::Invalid { file, message: "empty input: expected a header row".to_string() })
+            }
+            Err(ReadFailure::TooLong { .. }) => {
+                return Err(ManifestError::Invalid {
+                    file,
+                    message: format!("header row longer than {} bytes; is a quote never closed?", cap),
+                })
+            }
+            Err(ReadFailure::Io { error, .. }) => return Err(ManifestError::Io { file, source: error }),
+        };
+        let header: Vec<String> = (0..rec.len())
+            .map(|i| {
+                let f = raw_field(&rec, i);
+                let f = if i == 0 { f.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(f) } else { f };
+                String::from_utf8_lossy(f).trim().to_string()
+            })
+            .collect();
+
+        let matcher = KeyMatcher::new(map);
+        let mut cols: Columns = [None; Field::COUNT];
+        let mut prio = [u8::MAX; Field::COUNT];
+        for (i, h) in header.iter().enumerate() {
+            if let Some((f, p)) = matcher.lookup(h) {
+                if p < prio[f as usize] {
+                    prio[f as usize] = p;
+                    cols[f as usize] = Some(i);
+                }
+            }
+        }
+        for f in Field::ALL {
+            let required = matches!(f, Field::Id | Field::Description) || matcher.explicit(f).is_some();
+            if required && cols[f as usize].is_none() {
+                return Err(ManifestError::MissingColumn {
+                    file,
+                    line: header_line,
+                    column: matcher.wanted(f).to_string(),
+                    found: describe_header(&header, delimiter),
+                });
+            }
+        }
+        let width = header.len();
+        Ok(CsvRecords { rdr, rec, file, cols, header, width, row: 0, done: false })
+    }
+
+    fn error(&self, line: u64, field: Option<Field>, id: Option<&str>, message: String) -> RecordError {
+        RecordError::new(&self.file, line, self.row, field.map(Field::name), id, message)
+    }
+
+    /// ` (column `title`)` when the column feeding `f` is not named like it.
+    fn column_note(&self, f: Field) -> String {
+        match self.cols[f as usize] {
+            Some(i) if !self.header[i].eq_ignore_ascii_case(f.name()) => format!(" (column `{}`)", self.header[i]),
+            _ => String::new(),
+        }
+    }
+
+    /// The text of field `f`, trimmed; `Ok(None)` when the header has no such column.
+    /// (Also `Ok(None)` when a short record lacks the column.)
+    fn text(&self, f: Field) -> Result<Option<&str>, String> {
+        let Some(i) = self.cols[f as usize].filter(|&i| i < self.rec.len()) else { return Ok(None) };
+        match std::str::from_utf8(raw_field(&self.rec, i)) {
+            Ok(s) => Ok(Some(s.trim())),
+            Err(e) => Err(format!(
+                "invalid UTF-8 at byte {} of the field{}; is the file in another encoding (GBK, EUC-KR)? convert it to UTF-8",
+                e.valid_up_to(),
+                self.column_note(f)
+            )),
+        }
+    }
+
+    fn optional_text(&self, f: Field) -> Result<Option<String>, String> {
+        Ok(self.text(f)?.filter(|s| !s.is_empty()).map(str::to_string))
+    }
+
+    fn number(&self, f: Field) -> Result<Option<f64>, String> {
+        match self.text(f)? {
+            Some(s) => parse_number(s).map_err(|m| format!("{m}{}", self.column_note(f))),
+            None => Ok(None),
+        }
+    }
+
+    fn build(&self, line: u64) -> Result<Item, RecordError> {
+        // The id first, so that later errors can name it.
+        let id = self.text(Field::Id);
+        let readable_id = id.as_ref().ok().copied().flatten().filter(|s| !s.is_empty());
+        if self.rec.len() != self.width {
+            let end_line = line + self.rec.as_slice().iter().filter(|&&b| b == b'\n').count() as u64;
+            let hint = if end_line > line {
+                format!(
+                    "; the record runs from line {line} to line {end_line}: a quoted field may lack its closing quote"
+                )
+            } else {
+                String::new()
+            };
+            return Err(self.error(
+                line,
+                None,
+                readable_id,
+                format!("expected {} fields (as in the header), found {}{hint}", self.width, self.rec.len()),
+            ));
+        }
+        let id = match id {
+            Err(m) => return Err(self.error(line, Some(Field::Id), None, m)),
+            Ok(Some(s)) if !s.is_empty() => s,
+            Ok(_) => {
+                return Err(self.error(line, Some(Field::Id), None, format!("empty id{}", self.column_note(Field::Id))))
+            }
+        };
+        let err = |f: Field, m: String| self.error(line, Some(f), Some(id), m);
+        let description = match self.text(Field::Description) {
+            Err(m) => return Err(err(Field::Description, m)),
+            Ok(Some(s)) if !s.is_empty() => s,
+            Ok(_) => {
+                return Err(err(
+                    Field::Description,
+                    format!("empty description{}", self.column_note(Field::Description)),
+                ))
+            }
+        };
+        let hs_code = self.optional_text(Field::HsCode).map_err(|m| err(Field::HsCode, m))?;
+        let declared_value = self.number(Field::DeclaredValue).map_err(|m| err(Field::DeclaredValue, m))?;
+        let currency = self.text(Field::Currency).map_err(|m| err(Field::Currency, m))?.and_then(normalize_currency);
+        let quantity = self.number(Field::Quantity).map_err(|m| err(Field::Quantity, m))?;
+        let seller = self.optional_text(Field::Seller).map_err(|m| err(Field::Seller, m))?;
+        let brand = self.optional_text(Field::Brand).map_err(|m| err(Field::Brand, m))?;
+        Ok(Item {
+            id: id.to_string(),
+            description: description.to_string(),
+            hs_code,
+            declared_value,
+            currency,
+            quantity,
+            seller,
+            brand,
+        })
+    }
+}
+
+/// The header's columns for a `MissingColumn` error, with a hint when the
+/// whole header landed in one column (wrong delimiter).
+fn describe_header(header: &[String], delimiter: u8) -> String {
+    let mut found =
+        header.iter().map(|h| if h.is_empty() { "(blank)" } else { h.as_str() }).collect::<Vec<_>>().join(", ");
+    if header.len() == 1 {
+        let h = &header[0];
+        if delimiter != b'\t' && h.contains('\t') {
+            found.push_str(" — one column only: the file looks tab-separated, use --input-format tsv");
+        } else if delimiter != b',' && h.contains(',') {
+            found.push_str(" — one column only: the file looks comma-separated, use --input-format csv");
+        } else if h.contains(';') {
+            found.push_str(" — one column only: semicolon-separated files are not supported, use commas or tabs");
+        }
+    }
+    found
+}
+
+impl<R: BufRead> Iterator for CsvRecords<R> {
+    type Item = Result<Item, RecordError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.done {
+            return None;
+        }
+        match read_record(&mut self.rdr, &mut self.rec) {
+            Ok(Some(line)) => {
+                self.row += 1;
+                Some(self.build(line))
+            }
+            Ok(None) => {
+                self.done = true;
+                None
+            }
+            Err(failure) => {
+                self.done = true;
+                self.row += 1;
+                let (line, message) = match failure {
+                    ReadFailure::TooLong { after_line } => (
+                        after_line,
+                        format!(
+                            "record longer than {} bytes, probably a quote that is never closed; the rest of the input is not read",
+                            self.rdr.get_ref().cap
+                        ),
+                    ),
+                    ReadFailure::Io { after_line, error } => {
+                        (after_line, format!("read error: {error}; the rest of the input is not read"))
+                    }
+                };
+                Some(Err(self.error(line, None, None, message)))
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::manifest::{from_reader, ColumnMap, InputFormat};
+    use std::path::Path;
+
+    fn read(input: &[u8]) -> Vec<Result<Item, RecordError>> {
+        read_with(input, &ColumnMap::default(), InputFormat::Csv)
+    }
+
+    fn read_with(input: &[u8], map: &ColumnMap, format: InputFormat) -> Vec<Result<Item, RecordError>> {
+        from_reader(io::Cursor::new(input.to_vec()), "t.csv", format, map).expect("header ok").collect()
+    }
+
+    fn err(r: &Result<Item, RecordError>) -> &RecordError {
+        r.as_ref().expect_err("expected an error")
+    }
+
+    fn ok(r: &Result<Item, RecordError>) -> &Item {
+        r.as_ref().expect("expected an item")
+    }
+
+    fn fixture(name: &str) -> std::path::PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/manifests").join(name)
+    }
+
+    fn example(name: &str) -> std::path::PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/manifests").join(name)
+    }
+
+    #[test]
+    fn full_row() {
+        let rows = read(b"id,description,hs_code,declared_value,currency,quantity,seller,brand\nA1, Nike hoodie ,6110.20, 35.50 ,usd,2,Yiwu Co,Nike\n");
+        assert_eq!(rows.len(), 1);
+        assert_eq!(
+            ok(&rows[0]),
+            &Item {
+                id: "A1".into(),
+                description: "Nike hoodie".into(),
+                hs_code: Some("6110.20".into()),
+                declared_value: Some(35.5),
+                currency: Some("USD".into()),
+                quantity: Some(2.0),
+                seller: Some("Yiwu Co".into()),
+                brand: Some("Nike".into()),
+            }
+        );
+    }
+
+    #[test]
+    fn empty_optionals_are_none_and_currency_codes_map() {
+        let rows =
+            read(b"id,description,hs_code,declared_value,currency,quantity,seller\n1,socks,,,142,,\n2,cup, , ,  , ,\n");
+        let a = ok(&rows[0]);
+        assert_eq!((a.hs_code.clone(), a.declared_value, a.quantity, a.seller.clone()), (None, None, None, None));
+        assert_eq!(a.currency.as_deref(), Some("CNY"));
+        assert_eq!(ok(&rows[1]).currency, None);
+    }
+
+    #[test]
+    fn bom_header_and_crlf() {
+        let rows = read(b"\xEF\xBB\xBFid,description\r\n1,phone case\r\n2,socks\r\n");
+        assert_eq!(ok(&rows[0]).id, "1");
+        assert_eq!(ok(&rows[1]).description, "socks");
+        let e = read(b"\xEF\xBB\xBFid,description\r\n1,\r\n");
+        assert_eq!(err(&e[0]).line, 2);
+        assert_eq!(err(&e[0]).field.as_deref(), Some("description"));
+    }
+
+    #[test]
+    fn bom_split_across_reads() {
+        // csv strips a BOM only when it arrives in one piece; we strip it too.
+        let data = b"\xEF\xBB\xBFid,description\n1,x\n".to_vec();
+        let rows: Vec<_> =
+            from_reader(io::BufReader::new(OneByte(data, 0)), "t", InputFormat::Csv, &ColumnMap::default())
+                .unwrap()
+                .collect();
+        assert_eq!(ok(&rows[0]).description, "x");
+    }
+
+    #[test]
+    fn aliases_case_insensitive() {
+        let rows = read(b"ItemNo,Goods_Name,HS,Total Price,Curr,QTY,Exporter\nX,cotton socks,6115,12.5,KRW,3,Shop\n");
+        let it = ok(&rows[0]);
+        assert_eq!(it.id, "X");
+        assert_eq!(it.description, "cotton socks");
+        assert_eq!(it.hs_code.as_deref(), Some("6115"));
+        assert_eq!(it.declared_value, Some(12.5));
+        assert_eq!(it.currency.as_deref(), Some("KRW"));
+        assert_eq!(it.quantity, Some(3.0));
+        assert_eq!(it.seller.as_deref(), Some("Shop"));
+    }
+
+    #[test]
+    fn canonical_name_beats_alias_and_total_beats_price() {
+        let rows = read(b"title,description,id,price,total_price\nT,D,1,2,6\n");
+        let it = ok(&rows[0]);
+        assert_eq!(it.description, "D");
+        assert_eq!(it.declared_value, Some(6.0));
+    }
+
+    #[test]
+    fn column_map_overrides() {
+        let mut map = ColumnMap::default();
+        map.set("id", "运单号").unwrap();
+        map.set("description", "商品名称").unwrap();
+        map.set("declared_value", "申报总价").unwrap();
+        let rows = read_with(
+            "运单号,商品名称,申报总价,description\nW1,保温杯,30,ignored\nW2, ,1,x\n".as_bytes(),
+            &map,
+            InputFormat::Csv,
+        );
+        let it = ok(&rows[0]);
+        assert_eq!((it.id.as_str(), it.description.as_str(), it.declared_value), ("W1", "保温杯", Some(30.0)));
+        let e = err(&rows[1]);
+        assert_eq!(e.field.as_deref(), Some("description"));
+        assert_eq!(e.message, "empty description (column `商品名称`)");
+        assert!(map.set("colour", "x").is_err());
+    }
+
+    #[test]
+    fn explicit_mapping_must_exist() {
+        let mut map = ColumnMap::default();
+        map.set("seller", "shop_name").unwrap();
+        let e = CsvRecords::new(io::Cursor::new(b"id,description\n".to_vec()), "t.csv", b',', &map, MAX_RECORD_BYTES)
+            .err()
+            .unwrap();
+        assert_eq!(e.to_string(), "t.csv:1: missing required column `shop_name` (header has: id, description)");
+    }
+
+    #[test]
+    fn missing_column() {
+        let e = CsvRecords::new(
+            io::Cursor::new(b"\n\nid,name,price\n1,a,2\n".to_vec()),
+            "m.csv",
+            b',',
+            &ColumnMap::default(),
+            MAX_RECORD_BYTES,
+        )
+        .err()
+        .unwrap();
+        match &e {
+            ManifestError::MissingColumn { file, line, column, found } => {
+                assert_eq!(
+                    (file.as_str(), *line, column.as_str(), found.as_str()),
+                    ("m.csv", 3, "description", "id, name, price")
+                );
+            }
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(e.to_string(), "m.csv:3: missing required column `description` (header has: id, name, price)");
+        let e = CsvRecords::new(
+            io::Cursor::new(b"id\tdescription\n".to_vec()),
+            "m.csv",
+            b',',
+            &ColumnMap::default(),
+            MAX_RECORD_BYTES,
+        )
+        .err()
+        .unwrap();
+        assert!(e.to_string().contains("use --input-format tsv"), "{e}");
+    }
+
+    #[test]
+    fn empty_input() {
+        let e =
+            CsvRecords::new(io::Cursor::new(b"\n\n".to_vec()), "e.csv", b',', &ColumnMap::default(), MAX_RECORD_BYTES)
+                .err()
+                .unwrap();
+        assert_eq!(e.to_string(), "e.csv: empty input: expected a header row");
+    }
+
+    #[test]
+    fn wrong_field_count() {
+        let rows = read(b"id,description,declared_value\n1,a,2\n2,b\n3,c,4,5\n4,d,6\n");
+        assert_eq!(rows.len(), 4);
+        let e = err(&rows[1]);
+        assert_eq!((e.line, e.row, e.field.as_deref(), e.id.as_deref()), (3, 2, None, Some("2")));
+        assert_eq!(e.to_string(), "t.csv:3: expected 3 fields (as in the header), found 2");
+        assert_eq!(err(&rows[2]).line, 4);
+        assert_eq!(ok(&rows[3]).id, "4");
+    }
+
+    #[test]
+    fn short_record_without_the_id_column() {
+        let rows = read(b"description,declared_value,id\nx\nsocks,1\ncup,2,C3\n");
+        let got: Vec<(u64, Option<&str>)> = rows.iter().take(2).map(|r| (err(r).line, err(r).id.as_deref())).collect();
+        assert_eq!(got, vec![(2, None), (3, None)]);
+        assert_eq!(ok(&rows[2]).id, "C3");
+    }
+
+    #[test]
+    fn empty_id_and_description() {
+        let rows = read(b"id,description\n,a\n2,   \n3,\xE3\x80\x80\n4,ok\n");
+        let e = err(&rows[0]);
+        assert_eq!((e.line, e.row, e.field.as_deref(), e.id.clone()), (2, 1, Some("id"), None));
+        assert_eq!(e.to_string(), "t.csv:2: field `id`: empty id");
+        let e = err(&rows[1]);
+        assert_eq!((e.line, e.row, e.field.as_deref(), e.id.as_deref()), (3, 2, Some("description"), Some("2")));
+        assert_eq!(e.message, "empty description");
+        // U+3000 ideographic space only.
+        assert_eq!(err(&rows[2]).field.as_deref(), Some("description"));
+        assert_eq!(ok(&rows[3]).id, "4");
+    }
+
+    #[test]
+    fn invalid_utf8() {
+        let rows = read(b"id,description,seller\n1,ab\xFFcd,s\n2,ok,\xC0\n3,fine,x\n");
+        let e = err(&rows[0]);
+        assert_eq!((e.line, e.row, e.field.as_deref(), e.id.as_deref()), (2, 1, Some("description"), Some("1")));
+        assert!(e.message.starts_with("invalid UTF-8 at byte 2 of the field"), "{}", e.message);
+        let e = err(&rows[1]);
+        assert_eq!((e.line, e.field.as_deref()), (3, Some("seller")));
+        assert!(e.message.starts_with("invalid UTF-8 at byte 0 of the field"), "{}", e.message);
+        assert_eq!(ok(&rows[2]).id, "3");
+        // An unused column may hold anything.
+        let rows = read(b"id,description,note\n1,a,\xFF\n");
+        assert!(rows[0].is_ok());
+    }
+
+    #[test]
+    fn non_numeric_values() {
+        let rows = read(b"id,description,declared_value,quantity\n1,a,\"1,234.50\",1\n2,b,12 USD,1\n3,c,5,two\n4,d,-5,1\n5,e,1e3,1\n6,f,NaN,1\n7,g, 7.25 ,.5\n");
+        let e = err(&rows[0]);
+        assert_eq!((e.line, e.row, e.field.as_deref(), e.id.as_deref()), (2, 1, Some("declared_value"), Some("1")));
+        assert_eq!(e.to_string(), "t.csv:2: field `declared_value`: not a plain decimal number: \"1,234.50\"");
+        assert_eq!(err(&rows[1]).message, "not a plain decimal number: \"12 USD\"");
+        let e = err(&rows[2]);
+        assert_eq!((e.field.as_deref(), e.message.as_str()), (Some("quantity"), "not a plain decimal number: \"two\""));
+        assert_eq!(err(&rows[3]).message, "negative number: \"-5\"");
+        assert!(rows[4].is_err() && rows[5].is_err());
+        assert_eq!((ok(&rows[6]).declared_value, ok(&rows[6]).quantity), (Some(7.25), Some(0.5)));
+    }
+
+    #[test]
+    fn multi_line_quoted_field_line_numbers() {
+        let rows = read(b"id,description\n1,\"line one\nline two\"\n2,next\n\n\n3,\"a\n\nb\"\n4,last");
+        assert_eq!(rows.len(), 4);
+        assert_eq!(ok(&rows[0]).description, "line one\nline two");
+        assert_eq!(ok(&rows[2]).description, "a\n\nb");
+        // Lines are visible through errors: make every row fail.
+        let rows = read(b"id,description,quantity\n1,\"line one\nline two\",x\n2,next,x\n\n\n3,\"a\n\nb\",x\n4,last,x");
+        let got: Vec<(u64, u64)> = rows.iter().map(|r| (err(r).line, err(r).row)).collect();
+        assert_eq!(got, vec![(2, 1), (4, 2), (7, 3), (10, 4)]);
+        // Same with CRLF line endings and a trailing newline.
+        let rows = read(b"id,description,quantity\r\n1,\"line one\r\nline two\",x\r\n2,next,x\r\n\r\n\r\n3,\"a\r\n\r\nb\",x\r\n4,last,x\r\n");
+        let got: Vec<(u64, u64)> = rows.iter().map(|r| (err(r).line, err(r).row)).collect();
+        assert_eq!(got, vec![(2, 1), (4, 2), (7, 3), (10, 4)]);
+    }
+
+    #[test]
+    fn unclosed_quote_is_one_error_with_a_hint() {
+        let rows = read(b"id,description,quantity\n1,\"Nike,2\n2,socks,1\n3,cup,1\n");
+        assert_eq!(rows.len(), 1);
+        let e = err(&rows[0]);
+        assert_eq!(e.line, 2);
+        assert_eq!(
+            e.message,
+            "expected 3 fields (as in the header), found 2; the record runs from line 2 to line 5: \
+             a quoted field may lack its closing quote"
+        );
+    }
+
+    #[test]
+    fn overlong_record_is_reported_not_buffered() {
+        let mut data = b"id,description\n1,ok\n2,\"".to_vec();
+        data.extend(std::iter::repeat_n(b'x', 100_000));
+        let it = CsvRecords::new(io::Cursor::new(data), "big.csv", b',', &ColumnMap::default(), 20_000).unwrap();
+        let rows: Vec<_> = it.collect();
+        assert_eq!(rows.len(), 2);
+        assert!(rows[0].is_ok());
+        let e = err(&rows[1]);
+        assert_eq!((e.line, e.row), (3, 2));
+        assert!(e.message.starts_with("record longer than 20000 bytes"), "{}", e.message);
+    }
+
+    #[test]
+    fn tsv() {
+        let rows =
+            read_with(b"id\tdescription\tqty\n1\tphone case, black\t2\n", &ColumnMap::default(), InputFormat::Tsv);
+        assert_eq!(ok(&rows[0]).description, "phone case, black");
+        assert_eq!(ok(&rows[0]).quantity, Some(2.0));
+    }
+
+    /// Returns one byte per `read` call, like a slow pipe.
+    struct OneByte(Vec<u8>, usize);
+
+    impl Read for OneByte {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            if self.1 >= self.0.len() || buf.is_empty() {
+                return Ok(0);
+            }
+            buf[0] = self.0[self.1];
+            self.1 += 1;
+            Ok(1)
+        }
+    }
+
+    impl BufRead for OneByte {
+        fn fill_buf(&mut self) -> io::Result<&[u8]> {
+            let end = (self.1 + 1).min(self.0.len());
+            Ok(&self.0[self.1..end])
+        }
+        fn consume(&mut self, amt: usize) {
+            self.1 += amt;
+        }
+    }
+
+    #[test]
+    fn one_byte_reads() {
+        let data = b"\xEF\xBB\xBFid,description,quantity\r\n1,\"multi\nline\",2\r\n\r\n2,b,x\n3,c,4".to_vec();
+        let fast = read(&data);
+        let slow: Vec<_> =
+            from_reader(OneByte(data, 0), "t.csv", InputFormat::Csv, &ColumnMap::default()).unwrap().collect();
+        assert_eq!(fast, slow);
+        assert_eq!(slow.len(), 3);
+        assert_eq!(ok(&slow[0]).description, "multi\nline");
+        assert_eq!(err(&slow[1]).line, 5);
+        assert_eq!(ok(&slow[2]).quantity, Some(4.0));
+    }
+
+    /// Hands out pre-cut chunks and counts how many were requested, to check
+    /// that a record is yielded without waiting for the next line.
+    struct Chunks(std::sync::Arc<std::sync::atomic::AtomicUsize>, Vec<Vec<u8>>);
+
+    impl Read for Chunks {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            let i = self.0.load(std::sync::atomic::Ordering::SeqCst);
+            let Some(chunk) = self.1.get_mut(i) else { return Ok(0) };
+            let n = chunk.len().min(buf.len());
+            buf[..n].copy_from_slice(&chunk[..n]);
+            chunk.drain(..n);
+            if chunk.is_empty() {
+                self.0.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            }
+            Ok(n)
+        }
+    }
+
+    #[test]
+    fn no_read_ahead_past_the_line() {
+        use std::sync::atomic::Ordering::SeqCst;
+        let served = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let chunks = vec![b"id,description\n".to_vec(), b"1,a\n".to_vec(), b"2,b\n".to_vec()];
+        let reader = io::BufReader::new(Chunks(served.clone(), chunks));
+        let mut it = from_reader(reader, "<stdin>", InputFormat::Csv, &ColumnMap::default()).unwrap();
+        assert_eq!(served.load(SeqCst), 1);
+        assert_eq!(ok(&it.next().unwrap()).id, "1");
+        assert_eq!(served.load(SeqCst), 2);
+        assert_eq!(ok(&it.next().unwrap()).id, "2");
+        assert_eq!(served.load(SeqCst), 3);
+        assert!(it.next().is_none());
+    }
+
+    #[test]
+    fn read_error_mid_stream() {
+        struct Failing(usize);
+        impl Read for Failing {
+            fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+                self.0 += 1;
+                match self.0 {
+                    1 => {
+                        let d = b"id,description\n1,a\n";
+                        buf[..d.len()].copy_from_slice(d);
+                        Ok(d.len())
+                    }
+                    _ => Err(io::Error::other("disk on fire")),
+                }
+            }
+        }
+        let rows: Vec<_> =
+            from_reader(io::BufReader::new(Failing(0)), "f.csv", InputFormat::Csv, &ColumnMap::default())
+                .unwrap()
+                .collect();
+        assert_eq!(rows.len(), 2);
+        assert!(rows[0].is_ok());
+        let e = err(&rows[1]);
+        assert_eq!((e.line, e.row), (3, 2));
+        assert_eq!(e.message, "read error: disk on fire; the rest of the input is not read");
+    }
+
+    #[test]
+    fn never_panics_on_garbage() {
+        let mut seed = 0x2545F4914F6CDD1Du64;
+        let headers: [&[u8]; 3] = [
+            b"id,description,declared_value,quantity\n",
+            b"quantity,description,seller,id\n",
+            b"\xEF\xBB\xBFdesc,id\r\n",
+        ];
+        for round in 0..600 {
+            let mut data = headers[round % headers.len()].to_vec();
+            for _ in 0..(seed % 200) {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                let alphabet = b"a1,\"\n\r \xFF\xE4.-";
+                data.push(alphabet[(seed % alphabet.len() as u64) as usize]);
+            }
+            let _ = read(&data);
+        }
+    }
+
+    #[test]
+    fn fixture_files() {
+        let map = ColumnMap::default();
+        let collect = |name: &str| -> Vec<Result<Item, RecordError>> {
+            crate::manifest::open(&fixture(name), None, &map).unwrap().collect()
+        };
+        let summary = |rows: &[Result<Item, RecordError>]| -> Vec<String> {
+            rows.iter()
+                .map(|r| match r {
+                    Ok(it) => format!("ok {}", it.id),
+                    Err(e) => format!("err {}:{} {}", e.line, e.row, e.field.as_deref().unwrap_or("-")),
+                })
+                .collect()
+        };
+
+        let rows = collect("bad_utf8.csv");
+        assert_eq!(summary(&rows), ["ok CN-001", "err 3:2 description", "ok CN-003", "err 5:4 seller", "ok CN-005"]);
+
+        let e = crate::manifest::open(&fixture("bad_missing_column.csv"), None, &map).err().unwrap();
+        assert_eq!(
+            e.to_string(),
+            format!(
+                "{}:1: missing required column `description` (header has: id, product, hs_code, declared_value, currency, quantity)",
+                fixture("bad_missing_column.csv").display()
+            )
+        );
+
+        let rows = collect("bad_field_count.csv");
+        assert_eq!(summary(&rows), ["ok KR-001", "err 3:2 -", "ok KR-003", "err 5:4 -", "ok KR-005"]);
+        assert_eq!(err(&rows[1]).id.as_deref(), Some("KR-002"));
+
+        let rows = collect("bad_empty_description.csv");
+        assert_eq!(
+            summary(&rows),
+            ["ok E-1", "err 3:2 description", "ok E-3", "err 5:4 description", "err 6:5 id", "ok E-6"]
+        );
+
+        let rows = collect("bad_value.csv");
+        assert_eq!(
+            summary(&rows),
+            ["ok V-1", "err 3:2 declared_value", "ok V-3", "err 5:4 quantity", "err 6:5 declared_value", "ok V-6"]
+        );
+        assert_eq!(err(&rows[1]).message, "not a plain decimal number: \"1,234.50\"");
+
+        let rows = collect("bad_multiline.csv");
+        assert_eq!(summary(&rows), ["ok M-1", "ok M-2", "err 6:3 declared_value", "ok M-4"]);
+    }
+
+    #[test]
+    fn example_manifest_reads_cleanly() {
+        let rows: Vec<_> =
+            crate::manifest::open(&example("sample.csv"), None, &ColumnMap::default()).unwrap().collect();
+        assert!(rows.len() >= 35, "{}", rows.len());
+        for r in &rows {
+            let it = ok(r);
+            assert!(it.declared_value.is_some() && it.currency.is_some() && it.quantity.is_some(), "{it:?}");
+        }
+        let ids: std::collections::HashSet<_> = rows.iter().map(|r| ok(r).id.clone()).collect();
+        assert_eq!(ids.len(), rows.len(), "ids are unique");
+    }
+}

@@ -1,0 +1,641 @@
+//! JSON Lines manifests: one object per line, keys named like the item
+//! fields (or an alias, or as mapped by the [`ColumnMap`](super::ColumnMap)).
+//!
+//! Each line is read into one reused buffer and parsed in place: string
+//! values borrow from the line, unknown keys are skipped without building
+//! anything, so the only allocations are the item's own strings.
+
+use std::borrow::Cow;
+use std::fmt;
+use std::io::{self, BufRead, Read};
+
+use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
+
+use super::{normalize_currency, parse_number, ColumnMap, Field, KeyMatcher, ManifestError, RecordError, Records};
+use crate::item::Item;
+
+/// A line longer than this is reported (and skipped) instead of buffered.
+const MAX_LINE_BYTES: usize = 16 * 1024 * 1024;
+
+pub(super) fn records<R: BufRead + Send + 'static>(
+    reader: R,
+    name: &str,
+    map: &ColumnMap,
+) -> Result<Records, ManifestError> {
+    Ok(Box::new(JsonlRecords::new(reader, name, map, MAX_LINE_BYTES)))
+}
+
+struct JsonlRecords<R> {
+    reader: R,
+    buf: Vec<u8>,
+    file: String,
+    keys: KeyMatcher,
+    /// Physical lines read so far.
+    line: u64,
+    /// Non-blank lines read so far.
+    row: u64,
+    max_line: usize,
+    done: bool,
+}
+
+impl<R: BufRead> JsonlRecords<R> {
+    fn new(reader: R, name: &str, map: &ColumnMap, max_line: usize) -> Self {
+        JsonlRecords {
+            reader,
+            buf: Vec::with_capacity(1024),
+            file: name.to_string(),
+            keys: KeyMatcher::new(map),
+            line: 0,
+            row: 0,
+            max_line,
+            done: false,
+        }
+    }
+
+    fn error(&self, field: Option<Field>, id: Option<&str>, message: String) -> RecordError {
+        RecordError::new(&self.file, self.line, self.row, field.map(Field::name), id, message)
+    }
+
+    /// Read one line into `buf` (without its line ending). `Ok(false)` at end
+    /// of input; `Err` carries a message for a line that cannot be used.
+    fn read_line(&mut self) -> io::Result<Option<bool>> {
+        self.buf.clear();
+        let limit = self.max_line as u64 + 1;
+        let n = loop {
+            match (&mut self.reader).take(limit - self.buf.len() as u64).read_until(b'\n', &mut self.buf) {
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e),
+                Ok(_) => break self.buf.len(),
+            }
+        };
+        if n == 0 {
+            return Ok(None);
+        }
+        self.line += 1;
+        if self.buf.last() == Some(&b'\n') {
+            self.buf.pop();
+        } else if n as u64 == limit {
+            // Over-long: drop the rest of the line.
+            self.buf.clear();
+            loop {
+                match self.reader.skip_until(b'\n') {
+                    Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                    other => {
+                        other?;
+                        break;
+                    }
+                }
+            }
+            return Ok(Some(false));
+        }
+        if self.buf.last() == Some(&b'\r') {
+            self.buf.pop();
+        }
+        Ok(Some(true))
+    }
+
+    fn parse(&self) -> Result<Item, RecordError> {
+        let mut line: &[u8] = &self.buf;
+        if self.line == 1 {
+            line = line.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(line);
+        }
+        let text = match std::str::from_utf8(line) {
+            Ok(t) => t,
+            Err(e) => {
+                return Err(self.error(
+                    None,
+                    None,
+                    format!(
+                        "invalid UTF-8 at byte {} of the line; is the file in another encoding (GBK, EUC-KR)? convert it to UTF-8",
+                        e.valid_up_to()
+                    ),
+                ))
+            }
+        };
+        let mut de = serde_json::Deserializer::from_str(text);
+        let raw = RowSeed { keys: &self.keys }.deserialize(&mut de).and_then(|raw| de.end().map(|()| raw));
+        let raw = match raw {
+            Ok(raw) => raw,
+            Err(e) => {
+                let mut msg = e.to_string();
+                if let Some(at) = msg.rfind(" at line ") {
+                    msg.truncate(at);
+                }
+                let hint = if text.trim_start().starts_with('[') {
+                    " (expected one JSON object per line, not an array)"
+                } else {
+                    ""
+                };
+                return Err(self.error(None, None, format!("invalid JSON at column {}: {msg}{hint}", e.column())));
+            }
+        };
+        self.build(raw)
+    }
+
+    fn build(&self, raw: RawRow<'_>) -> Result<Item, RecordError> {
+        let [id, description, hs_code, declared_value, currency, quantity, seller, brand] = raw.values;
+        let id = match id.map(|(_, v)| v.into_text()) {
+            None | Some(Ok(None)) => {
+                return Err(self.error(Some(Field::Id), None, format!("missing `{}`", self.keys.wanted(Field::Id))))
+            }
+            Some(Err(kind)) => {
+                return Err(self.error(Some(Field::Id), None, format!("expected a string or a number, found {kind}")))
+            }
+            Some(Ok(Some(s))) if s.trim().is_empty() => {
+                return Err(self.error(Some(Field::Id), None, "empty id".to_string()))
+            }
+            Some(Ok(Some(s))) => trimmed(s),
+        };
+        let err = |f: Field, m: String| self.error(Some(f), Some(&id), m);
+        let description = match description.map(|(_, v)| v.into_text()) {
+            None | Some(Ok(None)) => {
+                return Err(err(Field::Description, format!("missing `{}`", self.keys.wanted(Field::Description))))
+            }
+            Some(Err(kind)) => return Err(err(Field::Description, format!("expected a string, found {kind}"))),
+            Some(Ok(Some(s))) if s.trim().is_empty() => {
+                return Err(err(Field::Description, "empty description".to_string()))
+            }
+            Some(Ok(Some(s))) => trimmed(s),
+        };
+        let text = |f: Field, v: Option<(u8, Scalar<'_>)>| -> Result<Option<String>, RecordError> {
+            match v.map(|(_, v)| v.into_text()) {
+                None => Ok(None),
+                Some(Ok(s)) => Ok(s.filter(|s| !s.trim().is_empty()).map(trimmed)),
+                Some(Err(kind)) => Err(err(f, format!("expected a string, found {kind}"))),
+            }
+        };
+        let number = |f: Field, v: Option<(u8, Scalar<'_>)>| -> Result<Option<f64>, RecordError> {
+            match v.map(|(_, v)| v) {
+                None | Some(Scalar::Null) => Ok(None),
+                Some(Scalar::U64(n)) => Ok(Some(n as f64)),
+                Some(Scalar::I64(n)) if n >= 0 => Ok(Some(n as f64)),
+                Some(Scalar::F64(n)) if n >= 0.0 && n.is_finite() => Ok(Some(n)),
+                Some(Scalar::I64(n)) => Err(err(f, format!("negative number: {n}"))),
+                Some(Scalar::F64(n)) => Err(err(f, format!("negative number: {n}"))),
+                Some(Scalar::Str(s)) => parse_number(&s).map_err(|m| err(f, m)),
+                Some(other) => Err(err(f, format!("expected a number, found {}", other.kind()))),
+            }
+        };
+        Ok(Item {
+            hs_code: text(Field::HsCode, hs_code)?,
+            declared_value: number(Field::DeclaredValue, declared_value)?,
+            currency: text(Field::Currency, currency)?.as_deref().and_then(normalize_currency),
+            quantity: number(Field::Quantity, quantity)?,
+            seller: text(Field::Seller, seller)?,
+            brand: text(Field::Brand, brand)?,
+            id,
+            description,
+        })
+    }
+}
+
+/// The trimmed text, reusing the allocation when there is one.
+fn trimmed(s: Cow<'_, str>) -> String {
+    let t = s.trim();
+    if t.len() == s.len() {
+        s.into_owned()
+    } else {
+        t.to_string()
+    }
+}
+
+impl<R: BufRead> Iterator for JsonlRecords<R> {
+    type Item = Result<Item, RecordError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        while !self.done {
+            match self.read_line() {
+                Ok(None) => self.done = true,
+                Ok(Some(true)) => {
+                    if self.buf.iter().all(u8::is_ascii_whitespace)
+                        || (self.line == 1
+                            && self
+                                .buf
+                                .strip_prefix(b"\xEF\xBB\xBF")
+                                .is_some_and(|b| b.iter().all(u8::is_ascii_whitespace)))
+                    {
+                        continue;
+                    }
+                    self.row += 1;
+                    return Some(self.parse());
+                }
+                Ok(Some(false)) => {
+                    self.row += 1;
+                    return Some(Err(self.error(
+                        None,
+                        None,
+                        format!("line longer than {} bytes; skipped", self.max_line),
+                    )));
+                }
+                Err(e) => {
+                    self.done = true;
+                    self.row += 1;
+                    self.line += 1;
+                    return Some(Err(self.error(
+                        None,
+                        None,
+                        format!("read error: {e}; the rest of the input is not read"),
+                    )));
+                }
+            }
+        }
+        None
+    }
+}
+
+/// A JSON value as far as an item field cares.
+#[derive(Debug)]
+enum Scalar<'a> {
+    Str(Cow<'a, str>),
+    U64(u64),
+    I64(i64),
+    F64(f64),
+    Null,
+    Bool,
+    Array,
+    Object,
+}
+
+impl<'a> Scalar<'a> {
+    fn kind(&self) -> &'static str {
+        match self {
+            Scalar::Str(_) => "a string",
+            Scalar::U64(_) | Scalar::I64(_) | Scalar::F64(_) => "a number",
+            Scalar::Null => "null",
+            Scalar::Bool => "a boolean",
+            Scalar::Array => "an array",
+            Scalar::Object => "an object",
+        }
+    }
+
+    /// Strings as they are, numbers as written (integers without `.0`),
+    /// null as `None`; anything else is an error naming its kind.
+    fn into_text(self) -> Result<Option<Cow<'a, str>>, &'static str> {
+        Ok(Some(match self {
+            Scalar::Str(s) => s,
+            Scalar::U64(n) => Cow::Owned(n.to_string()),
+            Scalar::I64(n) => Cow::Owned(n.to_string()),
+            Scalar::F64(n) if n.fract() == 0.0 && n.abs() < 9.0e15 => Cow::Owned(format!("{}", n as i64)),
+            Scalar::F64(n) => Cow::Owned(n.to_string()),
+            Scalar::Null => return Ok(None),
+            other => return Err(other.kind()),
+        }))
+    }
+}
+
+struct ScalarVisitor;
+
+impl<'de> Visitor<'de> for ScalarVisitor {
+    type Value = Scalar<'de>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON value")
+    }
+    fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
+        Ok(Scalar::Bool)
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<Self::Value, E> {
+        Ok(Scalar::U64(v))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Self::Value, E> {
+        Ok(Scalar::I64(v))
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<Self::Value, E> {
+        Ok(Scalar::F64(v))
+    }
+    fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Self::Value, E> {
+        Ok(Scalar::Str(Cow::Borrowed(v)))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(Scalar::Str(Cow::Owned(v.to_string())))
+    }
+    fn visit_string<E>(self, v: String) -> Result<Self::Value, E> {
+        Ok(Scalar::Str(Cow::Owned(v)))
+    }
+    fn visit_unit<E>(self) -> Result<Self::Value, E> {
+        Ok(Scalar::Null)
+    }
+    fn visit_none<E>(self) -> Result<Self::Value, E> {
+        Ok(Scalar::Null)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(Scalar::Array)
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+        Ok(Scalar::Object)
+    }
+}
+
+/// The values of one line, per item field, with the priority of the key
+/// they came from (the field's own name beats an alias).
+struct RawRow<'a> {
+    values: [Option<(u8, Scalar<'a>)>; Field::COUNT],
+}
+
+struct RowSeed<'k> {
+    keys: &'k KeyMatcher,
+}
+
+impl<'de> DeserializeSeed<'de> for RowSeed<'_> {
+    type Value = RawRow<'de>;
+
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for RowSeed<'_> {
+    type Value = RawRow<'de>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut values: [Option<(u8, Scalar<'de>)>; Field::COUNT] = Default::default();
+        while let Some(key) = map.next_key_seed(KeySeed { keys: self.keys })? {
+            match key {
+                Some((field, prio)) => {
+                    let v = map.next_value_seed(ScalarSeed)?;
+                    let slot = &mut values[field as usize];
+                    if slot.as_ref().is_none_or(|(p, _)| prio < *p) {
+                        *slot = Some((prio, v));
+                    }
+                }
+                None => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(RawRow { values })
+    }
+}
+
+struct ScalarSeed;
+
+impl<'de> DeserializeSeed<'de> for ScalarSeed {
+    type Value = Scalar<'de>;
+
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_any(ScalarVisitor)
+    }
+}
+
+/// Resolves a key to an item field without allocating.
+struct KeySeed<'k> {
+    keys: &'k KeyMatcher,
+}
+
+impl<'de> DeserializeSeed<'de> for KeySeed<'_> {
+    type Value = Option<(Field, u8)>;
+
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_str(self)
+    }
+}
+
+impl<'de> Visitor<'de> for KeySeed<'_> {
+    type Value = Option<(Field, u8)>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a key")
+    }
+
+    fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(self.keys.lookup(v))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::manifest::{from_reader, InputFormat};
+    use std::path::Path;
+
+    fn read(input: &[u8]) -> Vec<Result<Item, RecordError>> {
+        read_with(input, &ColumnMap::default())
+    }
+
+    fn read_with(input: &[u8], map: &ColumnMap) -> Vec<Result<Item, RecordError>> {
+        from_reader(io::Cursor::new(input.to_vec()), "t.jsonl", InputFormat::Jsonl, map).unwrap().collect()
+    }
+
+    fn err(r: &Result<Item, RecordError>) -> &RecordError {
+        r.as_ref().expect_err("expected an error")
+    }
+
+    fn ok(r: &Result<Item, RecordError>) -> &Item {
+        r.as_ref().expect("expected an item")
+    }
+
+    #[test]
+    fn full_object() {
+        let rows = read(br#"{"id":"J1","description":"Nike hoodie","hs_code":"6110200000","declared_value":35.5,"currency":"usd","quantity":2,"seller":"Yiwu","brand":"Nike","extra":{"a":[1,2]}}"#);
+        assert_eq!(
+            ok(&rows[0]),
+            &Item {
+                id: "J1".into(),
+                description: "Nike hoodie".into(),
+                hs_code: Some("6110200000".into()),
+                declared_value: Some(35.5),
+                currency: Some("USD".into()),
+                quantity: Some(2.0),
+                seller: Some("Yiwu".into()),
+                brand: Some("Nike".into()),
+            }
+        );
+    }
+
+    #[test]
+    fn numbers_ids_and_numeric_strings() {
+        let rows = read(b"{\"id\":1001,\"description\":\"cup\",\"declared_value\":\" 12.50 \",\"quantity\":\"3\",\"hs_code\":9617001000,\"currency\":142}\n{\"id\":2.0,\"description\":\"x\",\"declared_value\":null,\"quantity\":\"\"}\n");
+        let a = ok(&rows[0]);
+        assert_eq!((a.id.as_str(), a.declared_value, a.quantity), ("1001", Some(12.5), Some(3.0)));
+        assert_eq!((a.hs_code.as_deref(), a.currency.as_deref()), (Some("9617001000"), Some("CNY")));
+        let b = ok(&rows[1]);
+        assert_eq!((b.id.as_str(), b.declared_value, b.quantity), ("2", None, None));
+    }
+
+    #[test]
+    fn blank_lines_are_not_rows() {
+        let rows = read(b"\n{\"id\":\"a\",\"description\":\"x\"}\n   \r\n\n{\"id\":\"b\",\"description\":\"\"}\n");
+        assert_eq!(rows.len(), 2);
+        let e = err(&rows[1]);
+        assert_eq!((e.line, e.row, e.field.as_deref(), e.id.as_deref()), (5, 2, Some("description"), Some("b")));
+        assert_eq!(e.to_string(), "t.jsonl:5: field `description`: empty description");
+    }
+
+    #[test]
+    fn invalid_json() {
+        let rows = read(b"{\"id\":\"a\",\"description\":\"x\"}\n{\"id\":\"b\" \"description\":\"y\"}\n[1,2]\n{\"id\":\"c\",\"description\":\"z\"} trailing\n{\"id\":\"d\",\"description\":\"w\"}");
+        assert_eq!(rows.len(), 5);
+        let e = err(&rows[1]);
+        assert_eq!((e.line, e.row, e.field.clone()), (2, 2, None));
+        assert_eq!(e.message, "invalid JSON at column 11: expected `,` or `}`");
+        assert!(err(&rows[2]).message.contains("expected a JSON object"), "{}", err(&rows[2]).message);
+        assert!(err(&rows[2]).message.contains("not an array"));
+        assert!(err(&rows[3]).message.contains("trailing characters"), "{}", err(&rows[3]).message);
+        assert_eq!(ok(&rows[4]).id, "d");
+    }
+
+    #[test]
+    fn invalid_utf8() {
+        let rows = read(b"{\"id\":\"a\",\"description\":\"ab\xFF\"}\n{\"id\":\"b\",\"description\":\"ok\"}\n");
+        let e = err(&rows[0]);
+        assert_eq!((e.line, e.row), (1, 1));
+        assert!(e.message.starts_with("invalid UTF-8 at byte 27 of the line"), "{}", e.message);
+        assert!(rows[1].is_ok());
+    }
+
+    #[test]
+    fn missing_fields_and_bad_types() {
+        let rows = read(
+            b"{\"description\":\"x\"}\n{\"id\":\"a\"}\n{\"id\":null,\"description\":\"x\"}\n{\"id\":\"b\",\"description\":\"x\",\"quantity\":\"two\"}\n{\"id\":\"c\",\"description\":\"x\",\"declared_value\":true}\n{\"id\":[1],\"description\":\"x\"}\n{\"id\":\"d\",\"description\":\"x\",\"declared_value\":-3}\n",
+        );
+        let fields: Vec<(Option<&str>, Option<&str>, &str)> =
+            rows.iter().map(|r| (err(r).field.as_deref(), err(r).id.as_deref(), err(r).message.as_str())).collect();
+        assert_eq!(
+            fields,
+            vec![
+                (Some("id"), None, "missing `id`"),
+                (Some("description"), Some("a"), "missing `description`"),
+                (Some("id"), None, "missing `id`"),
+                (Some("quantity"), Some("b"), "not a plain decimal number: \"two\""),
+                (Some("declared_value"), Some("c"), "expected a number, found a boolean"),
+                (Some("id"), None, "expected a string or a number, found an array"),
+                (Some("declared_value"), Some("d"), "negative number: -3"),
+            ]
+        );
+    }
+
+    #[test]
+    fn aliases_and_column_map() {
+        let rows = read(br#"{"item_id":"A","Title":"phone case","HS":"392690","Total_Price":"9.9","Qty":1,"Exporter":"S","curr":"usd"}"#);
+        let it = ok(&rows[0]);
+        assert_eq!(
+            (it.id.as_str(), it.description.as_str(), it.hs_code.as_deref()),
+            ("A", "phone case", Some("392690"))
+        );
+        assert_eq!(
+            (it.declared_value, it.quantity, it.seller.as_deref(), it.currency.as_deref()),
+            (Some(9.9), Some(1.0), Some("S"), Some("USD"))
+        );
+        // The field's own name beats an alias, whatever the order.
+        let rows = read(br#"{"title":"alias","id":"B","description":"own"}"#);
+        assert_eq!(ok(&rows[0]).description, "own");
+        let mut map = ColumnMap::default();
+        map.set("id", "waybill").unwrap();
+        map.set("description", "商品名称").unwrap();
+        let rows = read_with(
+            r#"{"waybill":"W1","商品名称":"保温杯","id":"ignored","description":"ignored"}"#.as_bytes(),
+            &map,
+        );
+        assert_eq!((ok(&rows[0]).id.as_str(), ok(&rows[0]).description.as_str()), ("W1", "保温杯"));
+        let rows = read_with(br#"{"id":"X","description":"y"}"#, &map);
+        assert_eq!(err(&rows[0]).message, "missing `waybill`");
+    }
+
+    #[test]
+    fn escapes_and_bom() {
+        let rows = read(b"\xEF\xBB\xBF{\"id\":\"a\",\"description\":\"\\u8010\\u514b \\\"Nike\\\"\"}\r\n");
+        assert_eq!(ok(&rows[0]).description, "耐克 \"Nike\"");
+    }
+
+    #[test]
+    fn overlong_line_is_skipped_and_reported() {
+        let mut data = b"{\"id\":\"a\",\"description\":\"x\"}\n{\"id\":\"b\",\"description\":\"".to_vec();
+        data.extend(std::iter::repeat_n(b'y', 5000));
+        data.extend(b"\"}\n{\"id\":\"c\",\"description\":\"z\"}\n");
+        let rows: Vec<_> = JsonlRecords::new(io::Cursor::new(data), "t.jsonl", &ColumnMap::default(), 1000).collect();
+        assert_eq!(rows.len(), 3);
+        let e = err(&rows[1]);
+        assert_eq!((e.line, e.row, e.message.as_str()), (2, 2, "line longer than 1000 bytes; skipped"));
+        assert_eq!((ok(&rows[2]).id.as_str(), rows.len()), ("c", 3));
+    }
+
+    struct OneByte(Vec<u8>, usize);
+
+    impl Read for OneByte {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            if self.1 >= self.0.len() || buf.is_empty() {
+                return Ok(0);
+            }
+            buf[0] = self.0[self.1];
+            self.1 += 1;
+            Ok(1)
+        }
+    }
+
+    impl BufRead for OneByte {
+        fn fill_buf(&mut self) -> io::Result<&[u8]> {
+            Ok(&self.0[self.1..(self.1 + 1).min(self.0.len())])
+        }
+        fn consume(&mut self, amt: usize) {
+            self.1 += amt;
+        }
+    }
+
+    #[test]
+    fn one_byte_reads() {
+        let data = "\u{feff}{\"id\":\"a\",\"description\":\"保温杯\"}\r\n\n{\"id\":\"b\",\"description\":\"\"}\n{\"id\":3,\"description\":\"수건\"}".as_bytes().to_vec();
+        let fast = read(&data);
+        let slow: Vec<_> =
+            from_reader(OneByte(data, 0), "t.jsonl", InputFormat::Jsonl, &ColumnMap::default()).unwrap().collect();
+        assert_eq!(fast, slow);
+        assert_eq!(slow.len(), 3);
+        assert_eq!(ok(&slow[0]).description, "保温杯");
+        assert_eq!(err(&slow[1]).line, 3);
+        assert_eq!(ok(&slow[2]).id, "3");
+    }
+
+    #[test]
+    fn never_panics_on_garbage() {
+        let mut seed = 0x9E3779B97F4A7C15u64;
+        for _ in 0..300 {
+            let mut data = Vec::new();
+            for _ in 0..(seed % 300) {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                let alphabet = b"{}[]\":,\n idescrptn1.-\\u\xFF\xE4";
+                data.push(alphabet[(seed % alphabet.len() as u64) as usize]);
+            }
+            let _ = read(&data);
+        }
+    }
+
+    #[test]
+    fn fixture_files() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let summary = |path: &Path| -> Vec<String> {
+            crate::manifest::open(path, None, &ColumnMap::default())
+                .unwrap()
+                .map(|r| match r {
+                    Ok(it) => format!("ok {}", it.id),
+                    Err(e) => format!("err {}:{} {}", e.line, e.row, e.field.as_deref().unwrap_or("-")),
+                })
+                .collect()
+        };
+        assert_eq!(
+            summary(&dir.join("tests/data/manifests/bad_json.jsonl")),
+            [
+                "ok J-1",
+                "err 2:2 -",
+                "ok J-3",
+                "err 5:4 -",
+                "err 6:5 description",
+                "err 7:6 id",
+                "err 8:7 declared_value",
+                "ok J-8"
+            ]
+        );
+        let rows: Vec<_> =
+            crate::manifest::open(&dir.join("examples/manifests/sample.jsonl"), None, &ColumnMap::default())
+                .unwrap()
+                .collect();
+        assert!(rows.len() >= 12);
+        assert!(rows.iter().all(|r| r.is_ok()), "{rows:?}");
+    }
+}

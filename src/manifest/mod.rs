@@ -1,0 +1,558 @@
+//! Manifest readers: CSV/TSV, JSON Lines and China customs CEB603/CEB621
+//! inventory XML, all streaming (bounded memory) and all yielding exactly one
+//! `Result<Item, RecordError>` per input row, so nothing is silently lost.
+
+use std::io::BufRead;
+use std::path::Path;
+
+use crate::item::Item;
+
+mod csv;
+mod jsonl;
+mod xml;
+
+/// Input formats understood by [`open`] and [`from_reader`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum InputFormat {
+    /// Comma-separated values with a header row.
+    Csv,
+    /// Tab-separated values with a header row.
+    Tsv,
+    /// One JSON object per line.
+    Jsonl,
+    /// China customs cross-border inventory message (CEB603 / CEB621).
+    Xml,
+}
+
+impl InputFormat {
+    /// Guess from a file extension (`.csv`, `.tsv`, `.jsonl`/`.ndjson`/`.json`, `.xml`).
+    pub fn from_path(path: &Path) -> Option<InputFormat> {
+        let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+        match ext.as_str() {
+            "csv" => Some(InputFormat::Csv),
+            "tsv" | "tab" => Some(InputFormat::Tsv),
+            "jsonl" | "ndjson" | "json" => Some(InputFormat::Jsonl),
+            "xml" => Some(InputFormat::Xml),
+            _ => None,
+        }
+    }
+
+    /// Parse a format name as given on the command line.
+    pub fn from_name(name: &str) -> Option<InputFormat> {
+        match name.to_ascii_lowercase().as_str() {
+            "csv" => Some(InputFormat::Csv),
+            "tsv" => Some(InputFormat::Tsv),
+            "jsonl" | "ndjson" | "json" => Some(InputFormat::Jsonl),
+            "xml" | "ceb" => Some(InputFormat::Xml),
+            _ => None,
+        }
+    }
+}
+
+/// Which input column (CSV header / JSON key) feeds which item field.
+/// Defaults are the field names themselves; aliases such as `title`,
+/// `hs`, `value`, `qty`, `exporter` are also accepted for CSV/JSONL.
+///
+/// Names match ignoring ASCII case and ` `, `_`, `-`, `.` (`Item ID` =
+/// `item_id`). When a header has several candidates the field's own name
+/// wins, then the aliases in order (`total_price` before `price`). A field
+/// set here is looked up under that name only (no aliases); in CSV/TSV an
+/// explicitly mapped column that the header lacks is a
+/// [`ManifestError::MissingColumn`]. CEB XML has fixed element names and
+/// ignores the map.
+#[derive(Clone, Debug, Default)]
+pub struct ColumnMap {
+    /// Column holding the item id (default `id`).
+    pub id: Option<String>,
+    /// Column holding the description (default `description`).
+    pub description: Option<String>,
+    /// Column holding the HS code (default `hs_code`).
+    pub hs_code: Option<String>,
+    /// Column holding the declared value (default `declared_value`).
+    pub declared_value: Option<String>,
+    /// Column holding the currency (default `currency`).
+    pub currency: Option<String>,
+    /// Column holding the quantity (default `quantity`).
+    pub quantity: Option<String>,
+    /// Column holding the seller (default `seller`).
+    pub seller: Option<String>,
+    /// Column holding the declared brand (default `brand`).
+    pub brand: Option<String>,
+}
+
+/// A problem with one input row. The row produces this instead of a verdict.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, thiserror::Error)]
+#[error("{file}:{line}: {}{message}", field.as_ref().map(|f| format!("field `{f}`: ")).unwrap_or_default())]
+pub struct RecordError {
+    /// File name as given (`-` or `<stdin>` for standard input).
+    pub file: String,
+    /// 1-based line of the row (CSV: the line the record starts on; XML: the
+    /// line of the `InventoryList` element).
+    pub line: u64,
+    /// 1-based record number (data rows only, header excluded).
+    pub row: u64,
+    /// The offending field, when one field is at fault.
+    pub field: Option<String>,
+    /// The item id, when it could be read.
+    pub id: Option<String>,
+    /// Plain description of the problem.
+    pub message: String,
+}
+
+/// A problem that stops a whole input (unreadable file, missing required columns).
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ManifestError {
+    /// The file could not be opened or read.
+    #[error("{file}: {source}")]
+    Io {
+        /// File name.
+        file: String,
+        /// Underlying error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The header lacks a required column.
+    #[error("{file}:{line}: missing required column `{column}` (header has: {found})")]
+    MissingColumn {
+        /// File name.
+        file: String,
+        /// Line of the header.
+        line: u64,
+        /// The missing column.
+        column: String,
+        /// The columns found, comma-separated.
+        found: String,
+    },
+    /// The format could not be determined.
+    #[error("{file}: cannot tell the input format from the name; use --input-format csv|tsv|jsonl|xml")]
+    UnknownFormat {
+        /// File name.
+        file: String,
+    },
+    /// Anything else that makes the input unusable as a whole.
+    #[error("{file}: {message}")]
+    Invalid {
+        /// File name.
+        file: String,
+        /// What is wrong.
+        message: String,
+    },
+}
+
+/// A streaming source of items: one `Result` per input row, in input order.
+pub type Records = Box<dyn Iterator<Item = Result<Item, RecordError>> + Send>;
+
+/// Size of the read buffer put in front of files and standard input.
+const READ_BUFFER: usize = 64 * 1024;
+
+/// Open a manifest file (or `-` for standard input) and stream its rows.
+///
+/// The format is `format` when given, else guessed from the file extension
+/// ([`InputFormat::from_path`]); standard input has no extension, so it needs
+/// an explicit format. Standard input is called `<stdin>` in errors.
+pub fn open(path: &Path, format: Option<InputFormat>, map: &ColumnMap) -> Result<Records, ManifestError> {
+    let is_stdin = path.as_os_str() == "-";
+    let name = if is_stdin { "<stdin>".to_string() } else { path.display().to_string() };
+    let guessed = if is_stdin { None } else { InputFormat::from_path(path) };
+    let Some(format) = format.or(guessed) else {
+        return Err(ManifestError::UnknownFormat { file: name });
+    };
+    if is_stdin {
+        let reader = std::io::BufReader::with_capacity(READ_BUFFER, std::io::stdin());
+        from_reader(reader, &name, format, map)
+    } else {
+        let file = std::fs::File::open(path).map_err(|source| ManifestError::Io { file: name.clone(), source })?;
+        if file.metadata().map(|m| m.is_dir()).unwrap_or(false) {
+            return Err(ManifestError::Invalid { file: name, message: "is a directory".to_string() });
+        }
+        from_reader(std::io::BufReader::with_capacity(READ_BUFFER, file), &name, format, map)
+    }
+}
+
+/// Stream rows from any reader; `name` is used in error messages.
+pub fn from_reader<R: BufRead + Send + 'static>(
+    reader: R,
+    name: &str,
+    format: InputFormat,
+    map: &ColumnMap,
+) -> Result<Records, ManifestError> {
+    match format {
+        InputFormat::Csv => csv::records(reader, name, b',', map),
+        InputFormat::Tsv => csv::records(reader, name, b'\t', map),
+        InputFormat::Jsonl => jsonl::records(reader, name, map),
+        InputFormat::Xml => xml::records(reader, name),
+    }
+}
+
+impl ColumnMap {
+    /// Map item field `field` (`id`, `description`, `hs_code`, `declared_value`,
+    /// `currency`, `quantity`, `seller` or `brand`) to input column `column`,
+    /// e.g. from a command-line `--map description=商品名称`.
+    /// Fails with a message naming the valid fields when `field` is unknown.
+    pub fn set(&mut self, field: &str, column: &str) -> Result<(), String> {
+        let slot = match field.trim() {
+            "id" => &mut self.id,
+            "description" => &mut self.description,
+            "hs_code" => &mut self.hs_code,
+            "declared_value" => &mut self.declared_value,
+            "currency" => &mut self.currency,
+            "quantity" => &mut self.quantity,
+            "seller" => &mut self.seller,
+            "brand" => &mut self.brand,
+            other => {
+                return Err(format!(
+                    "unknown item field `{other}` (expected one of: {})",
+                    Field::ALL.iter().map(|f| f.name()).collect::<Vec<_>>().join(", ")
+                ))
+            }
+        };
+        *slot = Some(column.trim().to_string());
+        Ok(())
+    }
+
+    fn column_for(&self, field: Field) -> Option<&str> {
+        match field {
+            Field::Id => self.id.as_deref(),
+            Field::Description => self.description.as_deref(),
+            Field::HsCode => self.hs_code.as_deref(),
+            Field::DeclaredValue => self.declared_value.as_deref(),
+            Field::Currency => self.currency.as_deref(),
+            Field::Quantity => self.quantity.as_deref(),
+            Field::Seller => self.seller.as_deref(),
+            Field::Brand => self.brand.as_deref(),
+        }
+    }
+}
+
+impl RecordError {
+    pub(crate) fn new(
+        file: &str,
+        line: u64,
+        row: u64,
+        field: Option<&str>,
+        id: Option<&str>,
+        message: String,
+    ) -> RecordError {
+        RecordError {
+            file: file.to_string(),
+            line,
+            row,
+            field: field.map(str::to_string),
+            id: id.map(str::to_string),
+            message,
+        }
+    }
+}
+
+/// Normalise a currency code: China customs numeric codes (`142`, `502` …) are
+/// mapped to ISO 4217 (`CNY`, `USD` …), unknown numeric codes are kept as
+/// they are, alphabetic codes are upper-cased; blank gives `None`.
+pub fn normalize_currency(code: &str) -> Option<String> {
+    let code = code.trim();
+    if code.is_empty() {
+        return None;
+    }
+    if code.bytes().all(|b| b.is_ascii_digit()) {
+        let iso = match code {
+            "142" => "CNY",
+            "502" => "USD",
+            "133" => "KRW",
+            "300" => "EUR",
+            "116" => "JPY",
+            "110" => "HKD",
+            "303" => "GBP",
+            "132" => "SGD",
+            "601" => "AUD",
+            "501" => "CAD",
+            "143" => "TWD",
+            "121" => "MOP",
+            other => other,
+        };
+        return Some(iso.to_string());
+    }
+    Some(code.to_uppercase())
+}
+
+/// Item fields an input column can feed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Field {
+    Id = 0,
+    Description,
+    HsCode,
+    DeclaredValue,
+    Currency,
+    Quantity,
+    Seller,
+    Brand,
+}
+
+impl Field {
+    pub(crate) const COUNT: usize = 8;
+    pub(crate) const ALL: [Field; Field::COUNT] = [
+        Field::Id,
+        Field::Description,
+        Field::HsCode,
+        Field::DeclaredValue,
+        Field::Currency,
+        Field::Quantity,
+        Field::Seller,
+        Field::Brand,
+    ];
+
+    /// The item field name (also the default column name).
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            Field::Id => "id",
+            Field::Description => "description",
+            Field::HsCode => "hs_code",
+            Field::DeclaredValue => "declared_value",
+            Field::Currency => "currency",
+            Field::Quantity => "quantity",
+            Field::Seller => "seller",
+            Field::Brand => "brand",
+        }
+    }
+
+    /// Accepted column names, best first (the field name itself comes first;
+    /// `total_price` beats `price` because `declared_value` is the line total).
+    fn names(self) -> &'static [&'static str] {
+        match self {
+            Field::Id => &["id", "item_id", "itemno"],
+            Field::Description => &["description", "title", "desc", "goods_name", "gname"],
+            Field::HsCode => &["hs_code", "hs", "hscode", "gcode"],
+            Field::DeclaredValue => &["declared_value", "total_price", "value", "price"],
+            Field::Currency => &["currency", "curr"],
+            Field::Quantity => &["quantity", "qty"],
+            Field::Seller => &["seller", "exporter", "shipper", "ebc_name"],
+            Field::Brand => &["brand"],
+        }
+    }
+}
+
+/// Column-name normalisation: ASCII case folded; ` `, `_`, `-` and `.`
+/// ignored, so `Item ID`, `item_id` and `ITEM-ID` are the same name.
+fn is_name_separator(b: u8) -> bool {
+    matches!(b, b' ' | b'_' | b'-' | b'.' | b'\t')
+}
+
+fn normalize_name(name: &str) -> Vec<u8> {
+    name.trim().bytes().filter(|&b| !is_name_separator(b)).map(|b| b.to_ascii_lowercase()).collect()
+}
+
+/// Finds which item field an input column / JSON key feeds.
+#[derive(Clone, Debug)]
+pub(crate) struct KeyMatcher {
+    /// (field, priority — lower is better, normalised name)
+    names: Vec<(Field, u8, Vec<u8>)>,
+    /// The column each field looks for when it is explicitly mapped.
+    overrides: [Option<String>; Field::COUNT],
+}
+
+impl KeyMatcher {
+    pub(crate) fn new(map: &ColumnMap) -> KeyMatcher {
+        let mut names = Vec::new();
+        let mut overrides: [Option<String>; Field::COUNT] = Default::default();
+        // Explicit mappings first so they win over another field's alias.
+        for f in Field::ALL {
+            if let Some(col) = map.column_for(f) {
+                overrides[f as usize] = Some(col.trim().to_string());
+                names.push((f, 0, normalize_name(col)));
+            }
+        }
+        for f in Field::ALL {
+            if map.column_for(f).is_none() {
+                for (prio, n) in f.names().iter().enumerate() {
+                    names.push((f, prio as u8, normalize_name(n)));
+                }
+            }
+        }
+        KeyMatcher { names, overrides }
+    }
+
+    /// The field fed by column/key `key` and the match priority (lower is better).
+    #[inline]
+    pub(crate) fn lookup(&self, key: &str) -> Option<(Field, u8)> {
+        let key = key.as_bytes();
+        self.names.iter().find(|(_, _, n)| normalized_eq(key, n)).map(|(f, p, _)| (*f, *p))
+    }
+
+    /// The explicitly mapped column for `field`, if any.
+    pub(crate) fn explicit(&self, field: Field) -> Option<&str> {
+        self.overrides[field as usize].as_deref()
+    }
+
+    /// The column name to mention when `field` cannot be found.
+    pub(crate) fn wanted(&self, field: Field) -> &str {
+        self.explicit(field).unwrap_or(field.name())
+    }
+}
+
+/// `normalize_name(key) == norm`, without allocating.
+#[inline]
+fn normalized_eq(key: &[u8], norm: &[u8]) -> bool {
+    let mut j = 0;
+    // Leading/trailing whitespace is ignored like separators.
+    for &b in key {
+        if is_name_separator(b) || b == b'\r' || b == b'\n' {
+            continue;
+        }
+        if j == norm.len() || b.to_ascii_lowercase() != norm[j] {
+            return false;
+        }
+        j += 1;
+    }
+    j == norm.len()
+}
+
+/// Parse a plain, non-negative decimal number (`12`, `12.5`, `.5`, optionally
+/// surrounded by spaces). Blank gives `Ok(None)`; anything else (`1,234.50`,
+/// `12 USD`, `1e3`, `NaN`, `-3`) gives the message for a [`RecordError`].
+pub(crate) fn parse_number(raw: &str) -> Result<Option<f64>, String> {
+    let s = raw.trim();
+    if s.is_empty() {
+        return Ok(None);
+    }
+    let b = s.as_bytes();
+    let (int, frac) = match s.find('.') {
+        Some(dot) => (&b[..dot], Some(&b[dot + 1..])),
+        None => (b, None),
+    };
+    let digits = |d: &[u8]| d.iter().all(u8::is_ascii_digit);
+    let well_formed =
+        digits(int) && frac.is_none_or(digits) && (!int.is_empty() || frac.is_some_and(|f| !f.is_empty()));
+    if !well_formed {
+        if let Some(rest) = s.strip_prefix('-') {
+            if parse_number(rest).is_ok_and(|v| v.is_some()) {
+                return Err(format!("negative number: {}", quote(raw)));
+            }
+        }
+        return Err(format!("not a plain decimal number: {}", quote(raw)));
+    }
+    match s.parse::<f64>() {
+        Ok(v) if v.is_finite() => Ok(Some(v)),
+        _ => Err(format!("number out of range: {}", quote(raw))),
+    }
+}
+
+/// A value quoted for an error message (escaped, at most 60 characters).
+pub(crate) fn quote(value: &str) -> String {
+    const MAX: usize = 60;
+    match value.char_indices().nth(MAX) {
+        Some((cut, _)) => format!("{:?}…", &value[..cut]),
+        None => format!("{value:?}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn open_picks_the_format_or_says_why_not() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/manifests");
+        let map = ColumnMap::default();
+        for (name, n) in [("sample.csv", 42), ("sample.jsonl", 16), ("sample_ceb603.xml", 5), ("sample_ceb621.xml", 5)]
+        {
+            let rows: Vec<_> = open(&dir.join(name), None, &map).unwrap().collect();
+            assert_eq!(rows.len(), n, "{name}");
+            assert!(rows.iter().all(Result::is_ok), "{name}");
+        }
+        // An explicit format wins over the extension.
+        let e = open(&dir.join("sample.jsonl"), Some(InputFormat::Csv), &map).err().unwrap();
+        assert!(matches!(e, ManifestError::MissingColumn { .. }), "{e}");
+        let e = open(Path::new("-"), None, &map).err().unwrap();
+        assert_eq!(
+            e.to_string(),
+            "<stdin>: cannot tell the input format from the name; use --input-format csv|tsv|jsonl|xml"
+        );
+        let e = open(&dir.join("README"), None, &map).err().unwrap();
+        assert!(matches!(e, ManifestError::UnknownFormat { .. }));
+        let e = open(&dir.join("no-such-file.csv"), None, &map).err().unwrap();
+        assert!(matches!(e, ManifestError::Io { .. }), "{e}");
+        let e = open(&dir, Some(InputFormat::Csv), &map).err().unwrap();
+        assert!(e.to_string().ends_with("is a directory"), "{e}");
+    }
+
+    #[test]
+    fn numbers() {
+        for (s, v) in [("12", 12.0), (" 12.50 ", 12.5), (".5", 0.5), ("7.", 7.0), ("0", 0.0)] {
+            assert_eq!(parse_number(s), Ok(Some(v)), "{s}");
+        }
+        assert_eq!(parse_number("  "), Ok(None));
+        for s in ["1,234.50", "12 USD", "1e3", "NaN", "inf", "+5", ".", "1.2.3", "１２", "$3"] {
+            assert!(parse_number(s).unwrap_err().starts_with("not a plain decimal number: "), "{s}");
+        }
+        assert_eq!(parse_number("-2.5"), Err("negative number: \"-2.5\"".to_string()));
+        assert!(parse_number(&"9".repeat(400)).unwrap_err().starts_with("number out of range"));
+    }
+
+    #[test]
+    fn currencies() {
+        assert_eq!(normalize_currency(" 142 ").as_deref(), Some("CNY"));
+        assert_eq!(normalize_currency("usd").as_deref(), Some("USD"));
+        assert_eq!(normalize_currency("777").as_deref(), Some("777"));
+        assert_eq!(normalize_currency(" "), None);
+    }
+
+    #[test]
+    fn column_names_are_matched_loosely() {
+        let m = KeyMatcher::new(&ColumnMap::default());
+        assert_eq!(m.lookup("Item ID").map(|x| x.0), Some(Field::Id));
+        assert_eq!(m.lookup("HS-Code").map(|x| x.0), Some(Field::HsCode));
+        assert_eq!(m.lookup("totalPrice").map(|x| x.0), Some(Field::DeclaredValue));
+        assert_eq!(m.lookup("ebcName").map(|x| x.0), Some(Field::Seller));
+        assert_eq!(m.lookup("GNAME").map(|x| x.0), Some(Field::Description));
+        assert_eq!(m.lookup("name"), None);
+        assert_eq!(m.lookup(""), None);
+    }
+
+    /// Hands out pre-cut chunks and counts how many were requested.
+    struct Chunks(std::sync::Arc<std::sync::atomic::AtomicUsize>, Vec<Vec<u8>>);
+
+    impl std::io::Read for Chunks {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            let i = self.0.load(std::sync::atomic::Ordering::SeqCst);
+            let Some(chunk) = self.1.get_mut(i) else { return Ok(0) };
+            let n = chunk.len().min(buf.len());
+            buf[..n].copy_from_slice(&chunk[..n]);
+            chunk.drain(..n);
+            if chunk.is_empty() {
+                self.0.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            }
+            Ok(n)
+        }
+    }
+
+    /// Like a pipe: each record must come out before the next chunk is asked for.
+    #[test]
+    fn records_come_out_as_soon_as_they_are_complete() {
+        use std::sync::atomic::Ordering::SeqCst;
+        let cases: [(InputFormat, &[&str]); 3] = [
+            (InputFormat::Csv, &["id,description\n", "1,a\n", "2,b\n"]),
+            (InputFormat::Jsonl, &["{\"id\":1,\"description\":\"a\"}\n", "\n{\"id\":2,\"description\":\"b\"}\n"]),
+            (
+                InputFormat::Xml,
+                &[
+                    "<CEB603Message><Inventory><InventoryHead><copNo>C</copNo></InventoryHead>",
+                    "<InventoryList><gnum>1</gnum><gname>a</gname></InventoryList>",
+                    "\n<InventoryList><gnum>2</gnum><gname>b</gname></InventoryList>",
+                    "</Inventory></CEB603Message>\n",
+                ],
+            ),
+        ];
+        for (format, chunks) in cases {
+            let served = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+            let reader =
+                std::io::BufReader::new(Chunks(served.clone(), chunks.iter().map(|c| c.as_bytes().to_vec()).collect()));
+            let mut it = from_reader(reader, "<stdin>", format, &ColumnMap::default()).unwrap();
+            let header = usize::from(format != InputFormat::Jsonl);
+            assert!(served.load(SeqCst) <= header, "{format:?}");
+            for k in 1..=2 {
+                assert!(it.next().unwrap().is_ok(), "{format:?}");
+                assert_eq!(served.load(SeqCst), header + k, "{format:?} item {k}");
+            }
+            assert!(it.next().is_none());
+        }
+    }
+}
