@@ -116,6 +116,10 @@ pub(crate) struct Compiled {
     pub parties: HashMap<String, Vec<PartyRef>>,
     pub party_rules: (Option<u32>, Option<u32>),
     pub scoring: Scoring,
+    /// Rules evaluated after text matching (proximity, price, category).
+    pub post_rules: Vec<u32>,
+    /// Sampling reason prefix per (category, level).
+    pub rate_reasons: Vec<Vec<String>>,
     pub prone_mask: u16,
     pub policy: Policy,
     pub currency: HashMap<String, f64>,
@@ -666,7 +670,34 @@ pub(crate) fn compile(rs: &Ruleset) -> Result<Compiled, RulesetError> {
         })?)
     };
 
+    let post_rules = rules
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| matches!(r.kind, RuleKind::Proximity { .. } | RuleKind::Price { .. } | RuleKind::Category { .. }))
+        .map(|(i, _)| i as u32)
+        .collect();
+    let rate_reasons = CATEGORIES
+        .iter()
+        .map(|cat| {
+            crate::verdict::Level::ALL
+                .iter()
+                .map(|&level| {
+                    let floor = policy.category_floor(cat);
+                    let level_rate = policy.level_rate(level);
+                    let rate = floor.max(level_rate);
+                    let why = if level_rate >= floor {
+                        format!("{level} risk rate {}", crate::engine::pct(level_rate))
+                    } else {
+                        format!("{cat} inspection floor {}", crate::engine::pct(floor))
+                    };
+                    format!("sampling rate {} ({why}); ", crate::engine::pct(rate))
+                })
+                .collect()
+        })
+        .collect();
     Ok(Compiled {
+        post_rules,
+        rate_reasons,
         name,
         version,
         marks,

@@ -186,7 +186,7 @@ impl Engine {
 
         let mut reasons = Vec::new();
         let mut rules_out: Vec<RuleHit> = Vec::new();
-        let mut evidence: Vec<f64> = Vec::new();
+        let mut evidence = Evidence::default();
 
         // Marks: class gate and ordinary-word guard.
         let mut marks_out: Vec<MarkHit> = Vec::new();
@@ -368,8 +368,8 @@ impl Engine {
                 item.currency.as_deref().unwrap_or("")
             ));
         }
-        for (ri, rule) in c.rules.iter().enumerate() {
-            let ri = ri as u32;
+        for &ri in &c.post_rules {
+            let rule = &c.rules[ri as usize];
             if rule.cat_mask != 0 && rule.cat_mask & cat_bit == 0 {
                 continue;
             }
@@ -466,7 +466,7 @@ impl Engine {
         }
 
         // Score: noisy-OR of the evidence, floors, level.
-        let mut risk = 1.0 - evidence.iter().fold(1.0, |acc, w| acc * (1.0 - w.clamp(0.0, 1.0)));
+        let mut risk = evidence.risk();
         if prone_in_class && risk < c.scoring.prone_floor {
             risk = c.scoring.prone_floor;
             reasons.push(format!(
@@ -487,17 +487,14 @@ impl Engine {
             _ => Action::Release,
         };
         if rate > 0.0 {
-            let why = if level_rate >= floor {
-                format!("{level} risk rate {}", pct(level_rate))
-            } else {
-                format!("{} inspection floor {}", CATEGORIES[cat as usize], pct(floor))
-            };
-            reasons.push(format!(
-                "sampling rate {} ({why}); {} by keyed hash with seed {}",
-                pct(rate),
-                if selected { "selected" } else { "not selected" },
-                self.seed
-            ));
+            // Prefix precomputed per (category, level): one allocation per item.
+            let prefix = &c.rate_reasons[cat as usize][level as usize];
+            let mut r = String::with_capacity(prefix.len() + 48);
+            r.push_str(prefix);
+            r.push_str(if selected { "selected" } else { "not selected" });
+            r.push_str(" by keyed hash with seed ");
+            r.push_str(itoa_u64(self.seed).as_str());
+            reasons.push(r);
         }
         if level == Level::Critical {
             for (mi, _, _) in &mark_weight {
@@ -531,14 +528,14 @@ impl Engine {
         }
     }
 
-    fn categorize(&self, s: &Scratch, item: &Item) -> (u8, String) {
+    fn categorize(&self, s: &Scratch, item: &Item) -> (u8, std::borrow::Cow<'static, str>) {
         let c = &*self.inner;
         if let Some(hs) = item.hs_code.as_deref() {
             let digits: String = hs.chars().filter(|c| c.is_ascii_digit()).collect();
             let mut len = digits.len().min(10);
             while len >= 2 {
                 if let Some(&cat) = c.hs.get(&digits[..len]) {
-                    return (cat, format!("hs:{}", &digits[..len]));
+                    return (cat, format!("hs:{}", &digits[..len]).into());
                 }
                 len -= 1;
             }
@@ -562,8 +559,8 @@ impl Engine {
             };
         }
         match best {
-            Some(ci) => (ci, "words".to_string()),
-            None => (OTHER, "none".to_string()),
+            Some(ci) => (ci, "words".into()),
+            None => (OTHER, "none".into()),
         }
     }
 
@@ -699,9 +696,6 @@ impl Engine {
 
 /// Character positions of a byte span (identity for ASCII text).
 fn char_pos(text: &str, start: usize, end: usize) -> (usize, usize) {
-    if text.is_ascii() {
-        return (start, end);
-    }
     let cs = text[..start].chars().count();
     (cs, cs + text[start..end].chars().count())
 }
@@ -742,7 +736,29 @@ fn join_classes(c: &[u32]) -> String {
     c.iter().map(|x| x.to_string()).collect::<Vec<_>>().join(", ")
 }
 
-fn pct(x: f64) -> String {
+fn itoa_u64(x: u64) -> String {
+    x.to_string()
+}
+
+/// Noisy-OR accumulator: risk = 1 − Π(1 − w).
+#[derive(Default)]
+struct Evidence {
+    miss: Option<f64>,
+}
+
+impl Evidence {
+    #[inline]
+    fn push(&mut self, w: f64) {
+        let m = self.miss.unwrap_or(1.0);
+        self.miss = Some(m * (1.0 - w.clamp(0.0, 1.0)));
+    }
+    fn risk(&self) -> f64 {
+        1.0 - self.miss.unwrap_or(1.0)
+    }
+}
+
+/// Percentage for reasons: `10%`, `2.5%`.
+pub(crate) fn pct(x: f64) -> String {
     let p = x * 100.0;
     if (p - p.round()).abs() < 1e-9 {
         format!("{}%", p.round())

@@ -58,18 +58,26 @@ impl Normalized {
         self.text.clear();
         self.map.clear();
         self.map_end.clear();
-        if original.is_ascii() {
+        if original.is_ascii() || !needs_folding(original) {
+            // Only ASCII letters change, in place: byte offsets are the same,
+            // so the map stays the identity (the common case, also for most
+            // Chinese and Korean text).
             self.text.push_str(original);
-            // SAFETY-free: make_ascii_lowercase keeps UTF-8 validity.
             self.text.make_ascii_lowercase();
             return;
         }
+        self.map.reserve(original.len());
+        self.map_end.reserve(original.len());
         let mut tmp: Vec<char> = Vec::with_capacity(4);
         for (i, c) in original.char_indices() {
             let end = (i + c.len_utf8()) as u32;
             let start = i as u32;
             if c.is_ascii() {
                 self.push(c.to_ascii_lowercase(), start, end);
+                continue;
+            }
+            if is_stable(c) {
+                self.push(c, start, end);
                 continue;
             }
             if is_invisible(c) || is_combining(c) {
@@ -108,10 +116,8 @@ impl Normalized {
     fn push(&mut self, c: char, start: u32, end: u32) {
         let n = c.len_utf8();
         self.text.push(c);
-        for _ in 0..n {
-            self.map.push(start);
-            self.map_end.push(end);
-        }
+        self.map.extend(std::iter::repeat_n(start, n));
+        self.map_end.extend(std::iter::repeat_n(end, n));
     }
 
     /// Whether the normalised text is byte-for-byte aligned with the original.
@@ -132,6 +138,36 @@ impl Normalized {
         }
         (self.map[start] as usize, self.map_end[end - 1] as usize)
     }
+}
+
+/// Characters that normalisation never changes and that are common in
+/// item text: CJK ideographs and Hangul syllables (checked by range, which is
+/// much cheaper than the Unicode tables).
+#[inline]
+fn is_stable(c: char) -> bool {
+    matches!(c, '\u{4E00}'..='\u{9FFF}' | '\u{AC00}'..='\u{D7A3}' | '\u{3400}'..='\u{4DBF}')
+}
+
+/// Whether any character of a non-ASCII text changes under normalisation
+/// (other than ASCII lower-casing, which keeps offsets).
+fn needs_folding(s: &str) -> bool {
+    for c in s.chars() {
+        if c.is_ascii() || is_stable(c) {
+            continue;
+        }
+        if is_invisible(c) || is_combining(c) || c.is_uppercase() {
+            return true;
+        }
+        if is_nfkc_quick(std::iter::once(c)) != IsNormalized::Yes {
+            return true;
+        }
+        // Lower-case letters that still change (e.g. final forms) are rare;
+        // `to_lowercase` of a non-uppercase char is itself, except titlecase.
+        if c.is_alphabetic() && c.to_lowercase().next() != Some(c) {
+            return true;
+        }
+    }
+    false
 }
 
 /// Normalise a pattern (name, alias, term) the same way as item text.

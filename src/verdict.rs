@@ -159,7 +159,7 @@ pub struct Verdict {
     /// Goods category.
     pub category: &'static str,
     /// How the category was decided (`hs:6110`, `word:hoodie`, `none`).
-    pub category_source: String,
+    pub category_source: std::borrow::Cow<'static, str>,
     /// Risk 0..1.
     pub risk: f64,
     /// Risk level.
