@@ -7,7 +7,7 @@
 
 use std::collections::HashMap;
 
-use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+use daachorse::{DoubleArrayAhoCorasick, DoubleArrayAhoCorasickBuilder, MatchKind as DaacMatchKind};
 use regex::{Regex, RegexSet};
 
 use crate::diagnostic::{Diagnostic, Location};
@@ -50,7 +50,7 @@ pub(crate) enum RuleKind {
     Regex { regex: Regex },
     Proximity { near: Vec<u32>, window: usize },
     Price { ratio: f64 },
-    Party { infringers: bool },
+    Party,
     Category { when: Vec<u32>, without_mark: bool },
 }
 
@@ -70,6 +70,8 @@ pub(crate) struct Rule {
 pub(crate) enum Target {
     Mark { mark: u32, kind: AliasKind, weight: f32, is_name: bool },
     Term { rule: u32 },
+    /// A prefilter literal of a regex rule: run that regex.
+    Gate { rule: u32 },
     Word { cat: u8 },
     Guard { guard: u32 },
     CompatBefore,
@@ -90,6 +92,15 @@ pub(crate) struct Pattern {
     pub last: char,
 }
 
+/// The literal automaton (a newtype so `Compiled` can derive `Debug`).
+pub(crate) struct Literals(pub DoubleArrayAhoCorasick<u32>);
+
+impl std::fmt::Debug for Literals {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Literals({} bytes)", self.0.heap_bytes())
+    }
+}
+
 /// A party (exporter/seller) listed on a mark.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct PartyRef {
@@ -106,8 +117,11 @@ pub(crate) struct Compiled {
     pub rules: Vec<Rule>,
     pub guards: Vec<(String, String)>,
     pub patterns: Vec<Pattern>,
-    pub automaton: Option<AhoCorasick>,
+    pub automaton: Option<Literals>,
+    /// Regex rules without a prefilter, run on every item as one set.
     pub regex_set: Option<RegexSet>,
+    /// Regex rules with a prefilter (run only when a gate literal matched).
+    pub gated_regexes: usize,
     /// For each regex in the set, the rule index.
     pub regex_rules: Vec<u32>,
     /// HS prefix → category, by prefix length.
@@ -393,7 +407,7 @@ pub(crate) fn compile(rs: &Ruleset) -> Result<Compiled, RulesetError> {
                 }
                 let chars = norm.chars().count();
                 let cjk = norm.chars().any(is_cjk_or_hangul);
-                if (cjk && chars < 2) || (!cjk && chars < 2) {
+                if (cjk && chars < 2) || (!cjk && chars < 3 && !is_name && kind != AliasKind::Abbr) {
                     b.diags.push(
                         Diagnostic::warning("W002", format!("alias `{}` of `{id}` is too short to be matched safely", text))
                             .at(b.loc(fi, tspan.clone()))
@@ -480,6 +494,7 @@ pub(crate) fn compile(rs: &Ruleset) -> Result<Compiled, RulesetError> {
     }
     let mut regex_patterns = Vec::new();
     let mut regex_rules = Vec::new();
+    let mut gated = 0usize;
     let mut party_rules = (None, None);
     let mut pending_refs: Vec<(u32, usize, Vec<toml::Spanned<String>>)> = Vec::new();
     for (fi, f) in rs.files.iter().enumerate() {
@@ -529,8 +544,17 @@ pub(crate) fn compile(rs: &Ruleset) -> Result<Compiled, RulesetError> {
                     }
                     Some(p) => match regex::RegexBuilder::new(p.get_ref()).size_limit(1 << 22).build() {
                         Ok(re) => {
-                            regex_patterns.push(p.get_ref().clone());
-                            regex_rules.push(ri);
+                            if r.prefilter.is_empty() {
+                                regex_patterns.push(p.get_ref().clone());
+                                regex_rules.push(ri);
+                            } else {
+                                gated += 1;
+                                for g in &r.prefilter {
+                                    if !b.literal(g.get_ref(), Target::Gate { rule: ri }) {
+                                        b.diags.push(Diagnostic::error("E011", "empty prefilter literal").at(b.loc(fi, g.span())));
+                                    }
+                                }
+                            }
                             RuleKind::Regex { regex: re }
                         }
                         Err(e) => {
@@ -562,11 +586,11 @@ pub(crate) fn compile(rs: &Ruleset) -> Result<Compiled, RulesetError> {
                 "party" => match r.list.as_ref().map(|l| l.get_ref().as_str()) {
                     Some("authorized") => {
                         party_rules.0 = Some(ri);
-                        RuleKind::Party { infringers: false }
+                        RuleKind::Party
                     }
                     Some("infringers") => {
                         party_rules.1 = Some(ri);
-                        RuleKind::Party { infringers: true }
+                        RuleKind::Party
                     }
                     Some(other) => {
                         let l = r.list.as_ref().unwrap();
@@ -575,11 +599,11 @@ pub(crate) fn compile(rs: &Ruleset) -> Result<Compiled, RulesetError> {
                                 .at(b.loc(fi, l.span()))
                                 .label("expected `authorized` or `infringers`"),
                         );
-                        RuleKind::Party { infringers: false }
+                        RuleKind::Party
                     }
                     None => {
                         missing(&mut b, "list");
-                        RuleKind::Party { infringers: false }
+                        RuleKind::Party
                     }
                 },
                 "category" => {
@@ -650,17 +674,15 @@ pub(crate) fn compile(rs: &Ruleset) -> Result<Compiled, RulesetError> {
         None
     } else {
         let texts: Vec<&str> = b.patterns.iter().map(|p| p.text.as_str()).collect();
-        // Overlapping search needs standard semantics. A DFA is 2-3x faster
-        // than the default contiguous NFA for thousands of patterns
-        // (shared/docs/performance.md); fall back to the NFA when huge.
-        let kind = if texts.len() <= 200_000 { Some(AhoCorasickKind::DFA) } else { None };
-        let ac = AhoCorasick::builder()
-            .match_kind(MatchKind::Standard)
-            .kind(kind)
+        // A charwise double-array automaton: one transition per character
+        // (not per byte) and a table small enough for the L2 cache. The
+        // aho-corasick DFA for the same literals was 19 MB and scanning was
+        // bound by cache misses on its transition table (measured: see README).
+        let ac = DoubleArrayAhoCorasickBuilder::new()
+            .match_kind(DaacMatchKind::Standard)
             .build(&texts)
-            .or_else(|_| AhoCorasick::builder().match_kind(MatchKind::Standard).build(&texts))
             .map_err(|e| RulesetError::Invalid(vec![Diagnostic::error("E016", format!("cannot build the literal automaton: {e}"))]))?;
-        Some(ac)
+        Some(Literals(ac))
     };
     let regex_set = if regex_patterns.is_empty() {
         None
@@ -706,6 +728,7 @@ pub(crate) fn compile(rs: &Ruleset) -> Result<Compiled, RulesetError> {
         patterns: b.patterns,
         automaton,
         regex_set,
+        gated_regexes: gated,
         regex_rules,
         hs,
         compat_window,

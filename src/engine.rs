@@ -2,7 +2,6 @@
 
 use std::sync::Arc;
 
-use aho_corasick::Input;
 use rayon::prelude::*;
 
 use crate::compile::{self, party_key, Compiled, RuleKind, Target, CATEGORIES, OTHER};
@@ -43,6 +42,7 @@ pub struct Scratch {
     words: [u16; 9],
     word_first: [usize; 9],
     term_hits: Vec<TermHit>,
+    gates: Vec<u32>,
     field_idx: u8,
 }
 
@@ -99,6 +99,10 @@ pub struct EngineStats {
     pub regexes: usize,
     /// Guard phrases.
     pub guards: usize,
+    /// Kind of literal automaton built (DFA, contiguous NFA …).
+    pub automaton: String,
+    /// Heap bytes used by the automaton.
+    pub automaton_bytes: usize,
 }
 
 impl Engine {
@@ -147,8 +151,10 @@ impl Engine {
             marks: c.marks.len(),
             rules: c.rules.len(),
             patterns: c.patterns.len(),
-            regexes: c.regex_rules.len(),
+            regexes: c.regex_rules.len() + c.gated_regexes,
             guards: c.guards.len(),
+            automaton: if c.automaton.is_some() { "bytewise double-array".into() } else { "none".into() },
+            automaton_bytes: c.automaton.as_ref().map_or(0, |a| a.0.heap_bytes()),
         }
     }
 
@@ -172,6 +178,7 @@ impl Engine {
         let c = &*self.inner;
         s.cands.clear();
         s.term_hits.clear();
+        s.gates.clear();
         s.words = [0; 9];
         s.word_first = [usize::MAX; 9];
 
@@ -264,7 +271,12 @@ impl Engine {
         }
 
         // Parties.
-        let seller_key = item.seller.as_deref().map(party_key).filter(|k| !k.is_empty());
+        // Party lists are usually short; skip the key work when there are none.
+        let seller_key = if c.parties.is_empty() {
+            None
+        } else {
+            item.seller.as_deref().map(party_key).filter(|k| !k.is_empty())
+        };
         let mut authorized_marks: Vec<u32> = Vec::new();
         if let Some(key) = &seller_key {
             if let Some(refs) = c.parties.get(key) {
@@ -321,11 +333,13 @@ impl Engine {
 
         // Text rules: terms (from the automaton) and regexes.
         let mut fired: Vec<u32> = Vec::new();
-        if let Some(set) = &c.regex_set {
+        if c.regex_set.is_some() || !s.gates.is_empty() {
             // Regexes run on the normalised description only.
             self.normalize_into(s, &item.description);
-            for idx in set.matches(&s.norm.text).iter() {
-                let ri = c.regex_rules[idx];
+            let from_set = c.regex_set.as_ref().map(|set| set.matches(&s.norm.text));
+            let set_rules = from_set.iter().flat_map(|m| m.iter()).map(|idx| c.regex_rules[idx]);
+            let gated: Vec<u32> = std::mem::take(&mut s.gates);
+            for ri in set_rules.chain(gated.iter().copied()) {
                 if let RuleKind::Regex { regex } = &c.rules[ri as usize].kind {
                     if let Some(m) = regex.find(&s.norm.text) {
                         let orig = s.norm.to_original(m.start(), m.end());
@@ -334,6 +348,7 @@ impl Engine {
                     }
                 }
             }
+            s.gates = gated;
         }
         for th in s.term_hits.iter() {
             let rule = &c.rules[th.rule as usize];
@@ -501,7 +516,8 @@ impl Engine {
                 let m = &c.marks[*mi as usize];
                 let contact = m.contact.as_deref().map(|c| format!(", contact {c}")).unwrap_or_default();
                 let holder = if m.holder.is_empty() { "the rights holder".to_string() } else { m.holder.clone() };
-                reasons.push(format!("hold and notify {holder} ({}){contact}", m.name));
+                let rec = if m.recorded { ", recorded mark" } else { "" };
+                reasons.push(format!("hold and notify {holder} ({}{rec}){contact}", m.name));
             }
         }
 
@@ -576,8 +592,18 @@ impl Engine {
         s.cues_after.clear();
         let norm = &s.norm.text;
         let bytes = norm.as_bytes();
-        for m in ac.find_overlapping_iter(Input::new(norm.as_str())) {
-            let p = &c.patterns[m.pattern().as_usize()];
+        for m in ac.0.find_overlapping_iter(norm.as_str()) {
+            let p = &c.patterns[m.value() as usize];
+            // Regex prefilter literals are substrings: no word boundaries.
+            if field == 0 {
+                for t in &p.targets {
+                    if let Target::Gate { rule } = *t {
+                        if !s.gates.contains(&rule) {
+                            s.gates.push(rule);
+                        }
+                    }
+                }
+            }
             if p.left && m.start() > 0 {
                 if let Some(prev) = norm[..m.start()].chars().next_back() {
                     if same_class(prev, p.first) {
@@ -592,7 +618,7 @@ impl Engine {
                     }
                 }
             }
-            s.hits.push(RawHit { pat: m.pattern().as_u32(), start: m.start(), end: m.end() });
+            s.hits.push(RawHit { pat: m.value(), start: m.start(), end: m.end() });
         }
         // Guards, cues and words first.
         for h in &s.hits {

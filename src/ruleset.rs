@@ -272,6 +272,11 @@ pub struct RuleDef {
     /// `regex`: the pattern.
     #[serde(default)]
     pub pattern: Option<Spanned<String>>,
+    /// `regex`: literals of which at least one occurs in every match (matched
+    /// as substrings of the normalised text). The regex then runs only on
+    /// items that contain one; without it the regex runs on every item.
+    #[serde(default)]
+    pub prefilter: Vec<Spanned<String>>,
     /// `proximity`: rule ids whose hits must be near a mark.
     #[serde(default)]
     pub near: Vec<Spanned<String>>,
