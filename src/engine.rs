@@ -28,6 +28,7 @@ use crate::verdict::{Action, How, Level, MarkHit, RuleHit, Use, Verdict};
 pub struct Engine {
     inner: Arc<Compiled>,
     seed: u64,
+    state: Option<Arc<crate::feedback::State>>,
 }
 
 /// Per-thread scratch space, reused across items so the hot path does not allocate.
@@ -118,12 +119,18 @@ impl Engine {
 
     /// Compile a parsed ruleset.
     pub fn from_ruleset(rs: &Ruleset) -> Result<Engine, RulesetError> {
-        Ok(Engine { inner: Arc::new(compile::compile(rs)?), seed: 0 })
+        Ok(Engine { inner: Arc::new(compile::compile(rs)?), seed: 0, state: None })
     }
 
     /// The same engine with another selection seed.
     pub fn with_seed(mut self, seed: u64) -> Engine {
         self.seed = seed;
+        self
+    }
+
+    /// The same engine, with sampling rates informed by inspection outcomes.
+    pub fn with_state(mut self, state: Arc<crate::feedback::State>) -> Engine {
+        self.state = Some(state);
         self
     }
 
@@ -493,7 +500,18 @@ impl Engine {
         let level = c.policy.level(risk);
         let floor = c.policy.category_floor(CATEGORIES[cat as usize]);
         let level_rate = c.policy.level_rate(level);
-        let rate = floor.max(level_rate);
+        let mut rate = floor.max(level_rate);
+        let mut advice_reason = None;
+        if let Some(state) = &self.state {
+            let ids: Vec<&str> = mark_weight.iter().map(|(mi, _, _)| c.marks[*mi as usize].id.as_str()).collect();
+            if let Some(adv) = state.advise(CATEGORIES[cat as usize], &ids, item.seller.as_deref(), &c.policy) {
+                let raised = adv.rate > rate;
+                if raised {
+                    rate = adv.rate.clamp(0.0, 1.0);
+                }
+                advice_reason = Some((adv.reason, raised));
+            }
+        }
         let selected = sampling::select(self.seed, &item.id, rate);
         let action = match level {
             Level::Critical => Action::Hold,
@@ -501,7 +519,16 @@ impl Engine {
             _ if selected => Action::Sample,
             _ => Action::Release,
         };
-        if rate > 0.0 {
+        let raised = advice_reason.as_ref().is_some_and(|(_, r)| *r);
+        if raised {
+            reasons.push(format!(
+                "sampling rate {} (raised by inspection outcomes above the policy rate {}); {} by keyed hash with seed {}",
+                pct(rate),
+                pct(floor.max(level_rate)),
+                if selected { "selected" } else { "not selected" },
+                self.seed
+            ));
+        } else if rate > 0.0 {
             // Prefix precomputed per (category, level): one allocation per item.
             let prefix = &c.rate_reasons[cat as usize][level as usize];
             let mut r = String::with_capacity(prefix.len() + 48);
@@ -509,6 +536,9 @@ impl Engine {
             r.push_str(if selected { "selected" } else { "not selected" });
             r.push_str(" by keyed hash with seed ");
             r.push_str(itoa_u64(self.seed).as_str());
+            reasons.push(r);
+        }
+        if let Some((r, _)) = advice_reason {
             reasons.push(r);
         }
         if level == Level::Critical {

@@ -37,6 +37,7 @@ pub mod compile;
 pub mod diagnostic;
 pub mod engine;
 pub mod error;
+pub mod feedback;
 pub mod item;
 pub mod manifest;
 pub mod normalize;

@@ -6,7 +6,10 @@ use anyhow::{Context, Result};
 use clap::{Parser, Subcommand, ValueEnum};
 use iprscreen::{Engine, Level, Ruleset};
 
+mod eval;
 mod output;
+mod plan;
+mod registry;
 mod scan;
 mod tools;
 
@@ -28,6 +31,14 @@ enum Command {
     Test(tools::TestArgs),
     /// Number of parcels to open to find infringement at a given prevalence and confidence.
     SampleSize(tools::SampleSizeArgs),
+    /// Look marks up in the registry (tantivy index): `registry index`, `registry search QUERY`.
+    Registry(registry::Args),
+    /// Evaluate detection on the real data sets in ../shared/data.
+    Eval(eval::Args),
+    /// Update inspection-outcome posteriors from an outcomes CSV.
+    Feedback(plan::FeedbackArgs),
+    /// Simulate inspection strategies at equal budgets.
+    Simulate(plan::SimulateArgs),
 }
 
 /// Options shared by commands that load a ruleset.
@@ -95,5 +106,9 @@ pub fn run() -> Result<i32> {
         Command::Check(a) => tools::check(a),
         Command::Test(a) => tools::test(a),
         Command::SampleSize(a) => tools::sample_size(a),
+        Command::Registry(a) => registry::run(a),
+        Command::Eval(a) => eval::run(a),
+        Command::Feedback(a) => plan::feedback(a),
+        Command::Simulate(a) => plan::simulate(a),
     }
 }
