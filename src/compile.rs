@@ -68,7 +68,7 @@ pub(crate) struct Rule {
 /// What one automaton pattern stands for.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub(crate) enum Target {
-    Mark { mark: u32, kind: AliasKind, weight: f32, is_name: bool },
+    Mark { mark: u32, kind: AliasKind, weight: f32, is_name: bool, script: bool },
     Term { rule: u32 },
     /// A prefilter literal of a regex rule: run that regex.
     Gate { rule: u32 },
@@ -118,6 +118,9 @@ pub(crate) struct Compiled {
     pub guards: Vec<(String, String)>,
     pub patterns: Vec<Pattern>,
     pub automaton: Option<Literals>,
+    /// Latin mark patterns folded like the folded view, and their automaton.
+    pub fold_patterns: Vec<Pattern>,
+    pub fold_automaton: Option<Literals>,
     /// Regex rules without a prefilter, run on every item as one set.
     pub regex_set: Option<RegexSet>,
     /// Regex rules with a prefilter (run only when a gate literal matched).
@@ -161,6 +164,16 @@ struct Builder<'a> {
     diags: Vec<Diagnostic>,
     patterns: Vec<Pattern>,
     index: HashMap<String, u32>,
+    fold_patterns: Vec<Pattern>,
+    fold_index: HashMap<String, u32>,
+}
+
+/// The same target, marked as matched through the other Chinese script.
+fn script_variant(t: Target) -> Target {
+    match t {
+        Target::Mark { mark, kind, weight, is_name, .. } => Target::Mark { mark, kind, weight, is_name, script: true },
+        other => other,
+    }
 }
 
 impl<'a> Builder<'a> {
@@ -182,7 +195,58 @@ impl<'a> Builder<'a> {
         if let Some(plain) = strip_accents(&norm) {
             self.add_norm(plain, target);
         }
+        // Chinese: match both scripts (香奈儿 / 香奈兒) by adding the other
+        // script's form of the pattern, so item text needs no conversion.
+        if norm.chars().any(|c| ('\u{4E00}'..='\u{9FFF}').contains(&c)) {
+            for variant in [zhconv::Variant::ZhHans, zhconv::Variant::ZhHant] {
+                let conv = zhconv::zhconv(&norm, variant);
+                if conv != norm && !conv.is_empty() {
+                    self.add_norm(conv, script_variant(target));
+                }
+            }
+        }
+        // Latin marks also go into the folded automaton (leet, homoglyphs, separators).
+        if let Target::Mark { .. } = target {
+            let latin = norm.chars().any(|c| c.is_ascii_alphabetic()) && !norm.chars().any(is_cjk_or_hangul);
+            let long_enough = norm.chars().filter(|c| c.is_alphanumeric()).count() >= 3
+                || matches!(target, Target::Mark { kind: AliasKind::Abbr, .. });
+            if latin && long_enough {
+                let f = crate::fold::fold_pattern(&norm);
+                self.add_fold(f.clone(), target);
+                if f.contains(' ') {
+                    self.add_fold(f.replace(' ', ""), target);
+                }
+            }
+        }
         true
+    }
+
+    fn add_fold(&mut self, text: String, target: Target) {
+        if text.is_empty() {
+            return;
+        }
+        let id = match self.fold_index.get(&text) {
+            Some(&i) => i,
+            None => {
+                let first = text.chars().next().unwrap_or(' ');
+                let last = text.chars().last().unwrap_or(' ');
+                self.fold_patterns.push(Pattern {
+                    left: is_word_char(first),
+                    right: is_word_char(last),
+                    first,
+                    last,
+                    text: text.clone(),
+                    targets: Vec::new(),
+                });
+                let i = (self.fold_patterns.len() - 1) as u32;
+                self.fold_index.insert(text, i);
+                i
+            }
+        };
+        let p = &mut self.fold_patterns[id as usize];
+        if !p.targets.contains(&target) {
+            p.targets.push(target);
+        }
     }
 
     fn add_norm(&mut self, norm: String, target: Target) {
@@ -227,7 +291,7 @@ fn clamp_weight(b: &mut Builder, w: &toml::Spanned<f64>, file: usize) -> f64 {
 
 /// Compile a ruleset. All errors are reported together.
 pub(crate) fn compile(rs: &Ruleset) -> Result<Compiled, RulesetError> {
-    let mut b = Builder { rs, diags: Vec::new(), patterns: Vec::new(), index: HashMap::new() };
+    let mut b = Builder { rs, diags: Vec::new(), patterns: Vec::new(), index: HashMap::new(), fold_patterns: Vec::new(), fold_index: HashMap::new() };
 
     // --- metadata, scoring, policy, currency -------------------------------
     let mut name = String::from("unnamed");
@@ -434,7 +498,7 @@ pub(crate) fn compile(rs: &Ruleset) -> Result<Compiled, RulesetError> {
                     AliasKind::Nickname => scoring.mark_nickname,
                     AliasKind::Model => scoring.mark_model,
                 }) as f32;
-                b.literal(text, Target::Mark { mark: mi, kind, weight: w, is_name });
+                b.literal(text, Target::Mark { mark: mi, kind, weight: w, is_name, script: false });
             }
             marks.push(Mark {
                 id,
@@ -684,6 +748,17 @@ pub(crate) fn compile(rs: &Ruleset) -> Result<Compiled, RulesetError> {
             .map_err(|e| RulesetError::Invalid(vec![Diagnostic::error("E016", format!("cannot build the literal automaton: {e}"))]))?;
         Some(Literals(ac))
     };
+    let fold_automaton = if b.fold_patterns.is_empty() {
+        None
+    } else {
+        let texts: Vec<&str> = b.fold_patterns.iter().map(|p| p.text.as_str()).collect();
+        Some(Literals(
+            DoubleArrayAhoCorasickBuilder::new()
+                .match_kind(DaacMatchKind::Standard)
+                .build(&texts)
+                .map_err(|e| RulesetError::Invalid(vec![Diagnostic::error("E016", format!("cannot build the folded automaton: {e}"))]))?,
+        ))
+    };
     let regex_set = if regex_patterns.is_empty() {
         None
     } else {
@@ -727,6 +802,8 @@ pub(crate) fn compile(rs: &Ruleset) -> Result<Compiled, RulesetError> {
         guards,
         patterns: b.patterns,
         automaton,
+        fold_patterns: b.fold_patterns,
+        fold_automaton,
         regex_set,
         gated_regexes: gated,
         regex_rules,

@@ -11,7 +11,7 @@ use crate::item::Item;
 use crate::normalize::{is_word_char, Normalized};
 use crate::ruleset::{AliasKind, Ruleset};
 use crate::sampling::{self, Policy};
-use crate::verdict::{Action, How, Level, MarkHit, RuleHit, Use, Verdict};
+use crate::verdict::{Action, How, Level, MarkHit, RuleHit, Use, Verdict, View};
 
 /// A compiled ruleset. Cheap to clone (an `Arc`), `Send + Sync`: build once,
 /// share across threads, give each thread its own [`Scratch`].
@@ -44,6 +44,7 @@ pub struct Scratch {
     word_first: [usize; 9],
     term_hits: Vec<TermHit>,
     gates: Vec<u32>,
+    fold: crate::fold::Folded,
     field_idx: u8,
 }
 
@@ -65,7 +66,7 @@ struct Cand {
     end: usize,
     field: u8,
     orig: (usize, usize),
-    normalized: bool,
+    view: View,
     compat: bool,
     /// Character positions in the normalised field (for windows).
     cstart: usize,
@@ -214,7 +215,7 @@ impl Engine {
             }
             let text = if cand.field == 0 { &item.description } else { item.brand.as_deref().unwrap_or("") };
             let matched = text.get(cand.orig.0..cand.orig.1).unwrap_or("").to_string();
-            let how = if cand.normalized {
+            let how = if cand.view == View::Normalized || cand.view == View::Folded {
                 How::Normalized
             } else if cand.is_name {
                 How::Exact
@@ -232,6 +233,7 @@ impl Engine {
                 field: FIELDS[cand.field as usize],
                 span: [cand.orig.0, cand.orig.1],
                 how,
+                view: cand.view,
                 kind: cand.kind,
                 use_: if cand.compat { Use::Compatible } else { Use::Brand },
                 in_class,
@@ -669,7 +671,7 @@ impl Engine {
         for h in &s.hits {
             for t in &c.patterns[h.pat as usize].targets {
                 match *t {
-                    Target::Mark { mark, kind, weight, is_name } => {
+                    Target::Mark { mark, kind, weight, is_name, script } => {
                         if s.guards.iter().any(|&(gs, ge)| gs <= h.start && h.end <= ge && (ge - gs) > (h.end - h.start)) {
                             continue;
                         }
@@ -677,6 +679,13 @@ impl Engine {
                         let normalized = !s.norm.is_identity() && {
                             let o = &text[orig.0..orig.1];
                             o.to_lowercase() != norm[h.start..h.end]
+                        };
+                        let view = if script {
+                            View::Transliterated
+                        } else if normalized {
+                            View::Normalized
+                        } else {
+                            View::Raw
                         };
                         let (cstart, cend) = char_pos(norm, h.start, h.end);
                         s.cands.push(Cand {
@@ -690,7 +699,7 @@ impl Engine {
                             end: h.end,
                             field,
                             orig,
-                            normalized,
+                            view,
                             compat: false,
                         });
                     }
@@ -700,6 +709,53 @@ impl Engine {
                         s.term_hits.push(TermHit { rule, field, orig, cstart, cend });
                     }
                     _ => {}
+                }
+            }
+        }
+        // The folded view (leetspeak, homoglyphs, separators), only when the
+        // text shows such a trick: most items skip it after a byte scan.
+        if let Some(fac) = &c.fold_automaton {
+            if crate::fold::needs_fold(text) {
+                s.fold.set(text);
+                let ft = &s.fold.text;
+                for m in fac.0.find_overlapping_iter(ft.as_str()) {
+                    let p = &c.fold_patterns[m.value() as usize];
+                    if p.left && m.start() > 0 && ft[..m.start()].chars().next_back().is_some_and(|prev| same_class(prev, p.first)) {
+                        continue;
+                    }
+                    if p.right && m.end() < ft.len() && ft[m.end()..].chars().next().is_some_and(|next| same_class(next, p.last)) {
+                        continue;
+                    }
+                    let orig = s.fold.to_original(m.start(), m.end());
+                    for t in &p.targets {
+                        let Target::Mark { mark, kind, weight, is_name, .. } = *t else { continue };
+                        // Already found in the normalised view?
+                        let known = s.cands[first_cand..]
+                            .iter()
+                            .any(|c2| c2.mark == mark && c2.orig.0 < orig.1 && orig.0 < c2.orig.1);
+                        if known {
+                            continue;
+                        }
+                        let (ns, ne) = s.norm.from_original(orig.0, orig.1);
+                        if s.guards.iter().any(|&(gs, ge)| gs <= ns && ne <= ge) {
+                            continue;
+                        }
+                        let (cstart, cend) = char_pos(norm, ns, ne);
+                        s.cands.push(Cand {
+                            cstart,
+                            cend,
+                            mark,
+                            kind,
+                            weight,
+                            is_name,
+                            start: ns,
+                            end: ne,
+                            field,
+                            orig,
+                            view: View::Folded,
+                            compat: false,
+                        });
+                    }
                 }
             }
         }

@@ -33,17 +33,22 @@
 //! ```
 #![deny(missing_docs)]
 
+pub mod allocation;
 pub mod compile;
+mod confusables_table;
 pub mod diagnostic;
 pub mod engine;
 pub mod error;
 pub mod feedback;
+pub mod fold;
 pub mod item;
 pub mod manifest;
+pub mod mutate;
 pub mod normalize;
 pub mod registry;
 pub mod ruleset;
 pub mod sampling;
+pub mod search;
 pub mod testing;
 pub mod verdict;
 

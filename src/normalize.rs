@@ -125,6 +125,17 @@ impl Normalized {
         self.map.is_empty()
     }
 
+    /// Map a span of the ORIGINAL text to the normalised text (the smallest
+    /// normalised span covering the characters that came from it).
+    pub fn from_original(&self, start: usize, end: usize) -> (usize, usize) {
+        if self.map.is_empty() {
+            return (start.min(self.text.len()), end.min(self.text.len()));
+        }
+        let a = self.map.iter().position(|&m| m as usize >= start).unwrap_or(self.map.len());
+        let b = self.map_end.iter().rposition(|&m| m as usize <= end).map_or(a, |i| i + 1);
+        (a, b.max(a))
+    }
+
     /// Map a span `[start, end)` of the normalised text to the original text.
     pub fn to_original(&self, start: usize, end: usize) -> (usize, usize) {
         if self.map.is_empty() {

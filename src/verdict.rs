@@ -97,6 +97,20 @@ pub enum How {
     Fuzzy,
 }
 
+/// Which view of the text the evidence was found in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum View {
+    /// The text as written (modulo case).
+    Raw,
+    /// After NFKC, case folding and removal of zero-width characters.
+    Normalized,
+    /// After folding homoglyphs, leetspeak and separators.
+    Folded,
+    /// Through another script's form (Traditional ↔ Simplified Chinese).
+    Transliterated,
+}
+
 /// How the mark is used in the text.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -125,6 +139,8 @@ pub struct MarkHit {
     pub span: Span,
     /// How it matched.
     pub how: How,
+    /// Which view of the text matched.
+    pub view: View,
     /// Alias kind that matched (name, alias, abbr, nickname, model, ordinary).
     pub kind: crate::ruleset::AliasKind,
     /// Brand use or compatibility mention.

@@ -6,14 +6,25 @@
 //! batch. On a slow pipe batches are single rows, so each verdict appears as
 //! soon as its row is read; on a file batches fill up and both cores work.
 //! Memory stays bounded by the channel and batch sizes.
+//!
+//! With `--budget K` or `--budget-share F` the run is one lot: every verdict
+//! is buffered (this trades bounded memory for a lot-level plan — memory grows
+//! with the lot, and nothing is printed until the last input is read), then
+//! [`iprscreen::allocation::allocate`] picks the parcels to open and each
+//! verdict's `selected`, `action` and a `budget plan:` reason are set from the
+//! plan. `--state FILE` loads the posteriors written by `iprscreen feedback`:
+//! they raise sampling rates (in the engine) and rank parcels in the plan.
 
 use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
-use std::sync::mpsc;
+use std::sync::{mpsc, Arc};
 
 use anyhow::{Context, Result};
 use clap::{Args, ValueEnum};
+use iprscreen::allocation::{self, Candidate, Params};
+use iprscreen::feedback::State;
 use iprscreen::manifest::{self, ColumnMap, InputFormat, RecordError};
+use iprscreen::verdict::{Action, Use};
 use iprscreen::{Engine, Item, Level, Verdict};
 use rayon::prelude::*;
 
@@ -74,6 +85,24 @@ pub struct ScanArgs {
     /// Write verdicts to FILE instead of standard output.
     #[arg(short, long, value_name = "FILE")]
     output: Option<PathBuf>,
+    /// Feedback state written by `iprscreen feedback`: inspection-outcome posteriors raise rates and rank parcels.
+    #[arg(long, value_name = "FILE")]
+    state: Option<PathBuf>,
+    /// Inspection capacity for the whole run (one lot): open at most K parcels, plus any hard floors (buffers the lot).
+    #[arg(long, value_name = "K", conflicts_with = "budget_share")]
+    budget: Option<usize>,
+    /// Inspection capacity as a share of the lot's parcels (e.g. 0.05; buffers the lot).
+    #[arg(long, value_name = "F")]
+    budget_share: Option<f64>,
+    /// Share of the budget drawn uniformly at random among parcels below high risk (ε; default 0.1; needs a budget).
+    #[arg(long, value_name = "E")]
+    epsilon: Option<f64>,
+}
+
+/// A buffered row of a lot.
+enum Entry {
+    Verdict(Verdict, Option<String>),
+    Error(RecordError),
 }
 
 fn column_map(maps: &[String]) -> Result<ColumnMap> {
@@ -116,8 +145,36 @@ pub fn run(args: ScanArgs) -> Result<i32> {
     if let Some(n) = args.threads {
         rayon::ThreadPoolBuilder::new().num_threads(n.max(1)).build_global().ok();
     }
+    if args.epsilon.is_some() && args.budget.is_none() && args.budget_share.is_none() {
+        anyhow::bail!("--epsilon needs --budget K or --budget-share F");
+    }
+    if let Some(f) = args.budget_share {
+        if !(f > 0.0 && f <= 1.0) {
+            anyhow::bail!("--budget-share {f}: expected a share in (0, 1]");
+        }
+    }
+    let epsilon = args.epsilon.unwrap_or(0.1);
+    if !(0.0..=1.0).contains(&epsilon) {
+        anyhow::bail!("--epsilon {epsilon}: expected a share between 0 and 1");
+    }
     let (_rs, engine) = args.ruleset.load()?;
-    let engine = engine.with_seed(args.seed);
+    let mut engine = engine.with_seed(args.seed);
+    let state = match &args.state {
+        Some(p) => {
+            let st = Arc::new(State::load(p)?);
+            eprintln!(
+                "iprscreen: feedback state {}: {} outcome(s) in {} segment(s)",
+                p.display(),
+                st.outcomes,
+                st.segment_count()
+            );
+            engine = engine.with_state(st.clone());
+            Some(st)
+        }
+        None => None,
+    };
+    let budgeted = args.budget.is_some() || args.budget_share.is_some();
+    let mut lot: Option<Vec<Entry>> = budgeted.then(Vec::new);
     let map = column_map(&args.maps)?;
     let input_format = args.input_format.as_deref().and_then(InputFormat::from_name);
 
@@ -149,13 +206,37 @@ pub fn run(args: ScanArgs) -> Result<i32> {
             }
         };
         let progress = !args.no_progress && !is_stdin && io::stderr().is_terminal();
-        scan_records(&engine, records, input, progress, &mut writer, &mut summary, &mut counts, args.fail_on)?;
+        scan_records(&engine, records, input, progress, &mut writer, &mut summary, &mut counts, args.fail_on, lot.as_mut())?;
+    }
+    let mut plan_line = None;
+    let mut plan_json = None;
+    if let Some(lot) = lot {
+        let n = lot.iter().filter(|e| matches!(e, Entry::Verdict(..))).count();
+        let k = match (args.budget, args.budget_share) {
+            (Some(k), _) => k,
+            (None, Some(f)) => (f * n as f64).round() as usize,
+            (None, None) => unreachable!("budgeted"),
+        };
+        let plan = apply_plan(lot, &engine, state.as_deref(), Params { budget: k, epsilon, seed: args.seed }, &mut writer, &mut summary)?;
+        eprintln!("iprscreen: {}", plan.summary_line());
+        plan_line = Some(plan.summary_line());
+        plan_json = Some(plan.to_json());
     }
     writer.flush()?;
     if args.summary {
-        let text = summary.render(&engine, args.prevalence, args.confidence);
+        let mut text = summary.render(&engine, args.prevalence, args.confidence);
+        if let Some(l) = &plan_line {
+            text.push_str(l);
+            text.push('\n');
+        }
         match args.format {
-            OutFormat::Jsonl => writer.write_summary_json(&summary.to_json(&engine, args.prevalence, args.confidence))?,
+            OutFormat::Jsonl => {
+                let mut j = summary.to_json(&engine, args.prevalence, args.confidence);
+                if let Some(p) = plan_json {
+                    j["plan"] = p;
+                }
+                writer.write_summary_json(&j)?
+            }
             OutFormat::Table => writer.write_raw(&text)?,
             OutFormat::Csv => eprint!("{text}"),
         }
@@ -186,6 +267,7 @@ fn scan_records(
     summary: &mut Summary,
     counts: &mut Counts,
     fail_on: Option<Level>,
+    mut lot: Option<&mut Vec<Entry>>,
 ) -> Result<()> {
     let (tx, rx) = mpsc::sync_channel::<Result<Item, RecordError>>(BATCH * 2);
     let reader = std::thread::spawn(move || {
@@ -217,6 +299,7 @@ fn scan_records(
                 Err(_) => break,
             }
         }
+        let n_batch = batch.len();
         let verdicts: Vec<Option<Verdict>> = if batch.len() == 1 {
             let mut s = engine.scratch();
             batch.iter().map(|r| r.as_ref().ok().map(|it| engine.scan_with(&mut s, it))).collect()
@@ -226,13 +309,17 @@ fn scan_records(
                 .map_init(|| engine.scratch(), |s, r| r.as_ref().ok().map(|it| engine.scan_with(s, it)))
                 .collect()
         };
-        for (r, v) in batch.iter().zip(verdicts) {
+        for (r, v) in batch.drain(..).zip(verdicts) {
             counts.rows += 1;
             match (r, v) {
-                (Ok(_), Some(v)) => {
+                (Ok(item), Some(v)) => {
                     counts.verdicts += 1;
                     if fail_on.is_some_and(|l| v.level >= l) {
                         counts.failed_level = true;
+                    }
+                    if let Some(lot) = lot.as_deref_mut() {
+                        lot.push(Entry::Verdict(v, item.seller));
+                        continue;
                     }
                     summary.add(&v);
                     writer.verdict(&v)?;
@@ -240,14 +327,18 @@ fn scan_records(
                 (Err(e), _) => {
                     counts.errors += 1;
                     eprintln!("iprscreen: {e}");
-                    writer.error(e)?;
+                    if let Some(lot) = lot.as_deref_mut() {
+                        lot.push(Entry::Error(e));
+                        continue;
+                    }
+                    writer.error(&e)?;
                 }
                 (Ok(_), None) => unreachable!("a parsed item always yields a verdict"),
             }
         }
         writer.flush()?;
         if let Some(b) = &bar {
-            b.inc(batch.len() as u64);
+            b.inc(n_batch as u64);
         }
     }
     if let Some(b) = bar {
@@ -255,4 +346,77 @@ fn scan_records(
     }
     reader.join().map_err(|_| anyhow::anyhow!("the reader thread of {} panicked", input.display()))?;
     Ok(())
+}
+
+/// Plan the lot under the budget, set each verdict's selection from the plan
+/// and write everything in input order.
+fn apply_plan(
+    lot: Vec<Entry>,
+    engine: &Engine,
+    state: Option<&State>,
+    params: Params,
+    writer: &mut Writer,
+    summary: &mut Summary,
+) -> Result<allocation::Plan> {
+    let policy = engine.policy();
+    let mut priorities = Vec::new();
+    for e in &lot {
+        if let Entry::Verdict(v, seller) = e {
+            let base = v.risk.max(policy.category_floor(v.category));
+            let prio = match state {
+                Some(st) => {
+                    let mut marks: Vec<&str> = Vec::new();
+                    for m in v.marks.iter().filter(|m| m.use_ == Use::Brand) {
+                        if !marks.contains(&m.id.as_str()) {
+                            marks.push(&m.id);
+                        }
+                    }
+                    match st.estimate(v.category, &marks, seller.as_deref(), policy) {
+                        Some(est) => est.adjust_mean(base),
+                        None => base,
+                    }
+                }
+                None => base,
+            };
+            priorities.push(prio);
+        }
+    }
+    let cands: Vec<Candidate> = lot
+        .iter()
+        .filter_map(|e| match e {
+            Entry::Verdict(v, _) => Some(v),
+            Entry::Error(_) => None,
+        })
+        .zip(&priorities)
+        .map(|(v, &priority)| Candidate { id: &v.id, category: v.category, level: v.level, priority })
+        .collect();
+    let plan = allocation::allocate(&cands, policy, &params);
+    drop(cands);
+    let mut i = 0;
+    for e in lot {
+        match e {
+            Entry::Verdict(mut v, _) => {
+                let pick = plan.picks[i];
+                v.selected = pick.selected;
+                if v.level < Level::High {
+                    v.action = if pick.selected { Action::Sample } else { Action::Release };
+                }
+                // The keyed-hash decision no longer applies: keep the rate
+                // explanation, replace the selection clause by the plan's.
+                for r in v.reasons.iter_mut() {
+                    if r.starts_with("sampling rate ") {
+                        if let Some(pos) = r.find("; selected by keyed hash").or_else(|| r.find("; not selected by keyed hash")) {
+                            r.truncate(pos);
+                        }
+                    }
+                }
+                v.reasons.push(plan.reason(i));
+                i += 1;
+                summary.add(&v);
+                writer.verdict(&v)?;
+            }
+            Entry::Error(e) => writer.error(&e)?,
+        }
+    }
+    Ok(plan)
 }

@@ -5,3 +5,5 @@ mod cases;
 mod cli;
 mod diagnostics;
 mod engine_api;
+mod eval;
+mod registry;

@@ -1,0 +1,275 @@
+//! The folded view: a second, aggressive normalisation that undoes seller
+//! obfuscation — homoglyphs from other scripts (Cyrillic `о`, Greek `Ν`),
+//! leetspeak (`N1KE`, `R0LEX`, `5AMSUNG`), separators inside a word
+//! (`G-u-c-c-i`, `Guc*ci`, `N.I.K.E`) and spelled-out letters (`N I K E`).
+//!
+//! It is built only for items whose text shows one of these tricks
+//! ([`needs_fold`] is a cheap byte scan), and only Latin mark names and
+//! aliases are matched in it, through their own automaton of patterns folded
+//! the same way. Like the normalised view it keeps a map back to the
+//! original bytes.
+
+use crate::confusables_table::CONFUSABLES;
+use crate::normalize::{is_cjk_or_hangul, is_invisible};
+
+/// Leetspeak substitutions, applied only inside tokens that also hold a letter.
+#[inline]
+fn leet(c: char) -> Option<char> {
+    Some(match c {
+        '0' => 'o',
+        '1' | '!' | '|' => 'i',
+        '3' => 'e',
+        '4' | '@' => 'a',
+        '5' | '$' => 's',
+        '7' => 't',
+        '8' => 'b',
+        _ => return None,
+    })
+}
+
+/// Punctuation sellers put inside a word.
+#[inline]
+fn is_inner_sep(c: char) -> bool {
+    matches!(c, '.' | '-' | '*' | '_' | '~' | '·' | '•' | '\'' | '’' | '/' | '+' | '^' | '`' | '"' | ',' | '‧' | '・')
+}
+
+/// A non-ASCII character confusable with one ASCII letter or digit.
+#[inline]
+pub fn confusable(c: char) -> Option<char> {
+    if c.is_ascii() {
+        return None;
+    }
+    CONFUSABLES.binary_search_by(|(k, _)| k.cmp(&c)).ok().map(|i| CONFUSABLES[i].1)
+}
+
+/// Cheap check on the ORIGINAL text: could folding change what matches?
+pub fn needs_fold(text: &str) -> bool {
+    let b = text.as_bytes();
+    let mut prev_alpha = false;
+    let mut single_run = 0u32; // consecutive one-character tokens
+    let mut tok_len = 0u32;
+    for (i, &x) in b.iter().enumerate() {
+        if x >= 0x80 {
+            // Non-ASCII: only letters of other scripts (not CJK/Hangul) can be homoglyphs.
+            if let Some(c) = text.get(i..).and_then(|s| s.chars().next()) {
+                if !is_cjk_or_hangul(c) && (confusable(c).is_some() || is_invisible(c)) {
+                    return true;
+                }
+            }
+            prev_alpha = false;
+            tok_len = 0;
+            continue;
+        }
+        let alpha = x.is_ascii_alphabetic();
+        if x == b' ' {
+            if tok_len == 1 {
+                single_run += 1;
+                if single_run >= 2 {
+                    return true;
+                }
+            } else {
+                single_run = 0;
+            }
+            tok_len = 0;
+            prev_alpha = false;
+            continue;
+        }
+        tok_len += 1;
+        let c = x as char;
+        if (leet(c).is_some() || is_inner_sep(c)) && prev_alpha {
+            // letter followed by a digit/symbol/separator and then a letter
+            match b.get(i + 1) {
+                Some(&n) if n.is_ascii_alphabetic() || (leet(n as char).is_some() && c.is_ascii_digit() && x != b'0') => {
+                    return true
+                }
+                // a substitute ending a word: GUCC1, CHANE1
+                None if leet(c).is_some() => return true,
+                Some(&n) if leet(c).is_some() && !n.is_ascii_alphanumeric() && n < 0x80 => return true,
+                _ => {}
+            }
+        }
+        if leet(c).is_some() && !prev_alpha {
+            // digit/symbol first, then a letter: 5amsung, 0mega
+            if let Some(&n) = b.get(i + 1) {
+                if n.is_ascii_alphabetic() && (i == 0 || !b[i - 1].is_ascii_alphanumeric()) {
+                    return true;
+                }
+            }
+        }
+        prev_alpha = alpha;
+    }
+    false
+}
+
+/// The folded text with, for each byte, the original span it came from.
+#[derive(Clone, Debug, Default)]
+pub struct Folded {
+    /// The folded text (lower-case ASCII letters and digits, spaces, anything else as is).
+    pub text: String,
+    map: Vec<(u32, u32)>,
+}
+
+impl Folded {
+    /// Map a span of the folded text back to the original.
+    pub fn to_original(&self, start: usize, end: usize) -> (usize, usize) {
+        if start >= end || end > self.map.len() {
+            return (0, 0);
+        }
+        (self.map[start].0 as usize, self.map[end - 1].1 as usize)
+    }
+
+    /// Fold `original` into this view (buffers reused).
+    pub fn set(&mut self, original: &str) {
+        self.text.clear();
+        self.map.clear();
+        // 1. Per character: confusables, NFKC-like compatibility folding, case.
+        let mut chars: Vec<(char, u32, u32)> = Vec::with_capacity(original.len());
+        for (i, c) in original.char_indices() {
+            let (s, e) = (i as u32, (i + c.len_utf8()) as u32);
+            if c.is_ascii() {
+                chars.push((c.to_ascii_lowercase(), s, e));
+                continue;
+            }
+            if is_invisible(c) {
+                continue;
+            }
+            if let Some(t) = confusable(c) {
+                chars.push((t, s, e));
+                continue;
+            }
+            if is_cjk_or_hangul(c) {
+                chars.push((c, s, e));
+                continue;
+            }
+            let mut n = crate::normalize::Normalized::new();
+            let mut buf = [0u8; 4];
+            n.set(c.encode_utf8(&mut buf));
+            for d in n.text.chars() {
+                let d = confusable(d).unwrap_or(d);
+                chars.push((d, s, e));
+            }
+        }
+        // 2. Leetspeak inside tokens that hold a letter.
+        let mut i = 0;
+        while i < chars.len() {
+            if chars[i].0.is_whitespace() {
+                i += 1;
+                continue;
+            }
+            let start = i;
+            while i < chars.len() && !chars[i].0.is_whitespace() {
+                i += 1;
+            }
+            let tok = &mut chars[start..i];
+            if tok.iter().any(|(c, _, _)| c.is_ascii_alphabetic()) {
+                for k in 0..tok.len() {
+                    if let Some(l) = leet(tok[k].0) {
+                        // Keep plain numbers inside a token (`iphone 15`, `s24`):
+                        // only substitute next to a letter or another substitute.
+                        let prev_letter = k > 0 && tok[k - 1].0.is_ascii_alphabetic();
+                        let next_letter = k + 1 < tok.len() && tok[k + 1].0.is_ascii_alphabetic();
+                        if prev_letter || next_letter {
+                            tok[k].0 = l;
+                        }
+                    }
+                }
+            }
+        }
+        // 3. Separators inside a word, and spaces inside spelled-out letters.
+        let n = chars.len();
+        let is_an = |c: char| c.is_ascii_alphanumeric();
+        let token_len = |idx: usize| -> (usize, usize) {
+            let mut a = idx;
+            while a > 0 && !chars[a - 1].0.is_whitespace() {
+                a -= 1;
+            }
+            let mut b = idx;
+            while b < n && !chars[b].0.is_whitespace() {
+                b += 1;
+            }
+            (a, b)
+        };
+        let mut k = 0;
+        while k < n {
+            let (c, s, e) = chars[k];
+            if is_inner_sep(c) && k > 0 && k + 1 < n && is_an(chars[k - 1].0) && is_an(chars[k + 1].0) {
+                k += 1;
+                continue;
+            }
+            if c == ' ' && k > 0 && k + 1 < n {
+                let (pa, pb) = token_len(k - 1);
+                let (na, nb) = token_len(k + 1);
+                let single = |a: usize, b: usize| b - a == 1 && is_an(chars[a].0);
+                if single(pa, pb) && single(na, nb) {
+                    k += 1;
+                    continue;
+                }
+            }
+            self.map.extend(std::iter::repeat_n((s, e), c.len_utf8()));
+            self.text.push(c);
+            k += 1;
+        }
+    }
+}
+
+/// Fold a pattern the way item text is folded (for the folded automaton).
+pub fn fold_pattern(p: &str) -> String {
+    let mut f = Folded::default();
+    f.set(p);
+    f.text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fold(s: &str) -> String {
+        let mut f = Folded::default();
+        f.set(s);
+        f.text
+    }
+
+    #[test]
+    fn undoes_common_tricks() {
+        assert_eq!(fold("N1KE hoodie"), "nike hoodie");
+        assert_eq!(fold("GUCC1 bag"), "gucci bag");
+        assert_eq!(fold("R0LEX watch"), "rolex watch");
+        assert_eq!(fold("5AMSUNG phone"), "samsung phone");
+        assert_eq!(fold("N I K E shoes"), "nike shoes");
+        assert_eq!(fold("N.I.K.E shoes"), "nike shoes");
+        assert_eq!(fold("G-u-c-c-i belt"), "gucci belt");
+        assert_eq!(fold("Guc*ci belt"), "gucci belt");
+        assert_eq!(fold("L-V bag"), "lv bag");
+        assert_eq!(fold("GUССI"), "gucci"); // Cyrillic С
+        assert_eq!(fold("ΝΙΚΕ"), "nike"); // Greek capitals
+        assert_eq!(fold("Ni\u{200B}ke"), "nike");
+    }
+
+    #[test]
+    fn keeps_plain_numbers() {
+        assert_eq!(fold("iphone 15 pro 256gb"), "iphone 15 pro 256gb");
+        assert_eq!(fold("size 42 eu"), "size 42 eu");
+    }
+
+    #[test]
+    fn spans_map_back() {
+        let s = "G-u-c-c-i belt";
+        let mut f = Folded::default();
+        f.set(s);
+        let (a, b) = f.to_original(0, 5);
+        assert_eq!(&s[a..b], "G-u-c-c-i");
+    }
+
+    #[test]
+    fn quick_check() {
+        assert!(needs_fold("N1KE hoodie"));
+        assert!(needs_fold("N I K E"));
+        assert!(needs_fold("G-u-c-c-i"));
+        assert!(needs_fold("GUССI"));
+        assert!(needs_fold("5amsung"));
+        assert!(needs_fold("GUCC1 handbag"));
+        assert!(!needs_fold("cotton socks 5 pairs"));
+        assert!(!needs_fold("耐克 运动鞋 42码"));
+        assert!(!needs_fold("iphone 15 case"));
+    }
+}
