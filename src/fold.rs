@@ -79,7 +79,7 @@ pub fn needs_fold(text: &str) -> bool {
         if (leet(c).is_some() || is_inner_sep(c)) && prev_alpha {
             // letter followed by a digit/symbol/separator and then a letter
             match b.get(i + 1) {
-                Some(&n) if n.is_ascii_alphabetic() || (leet(n as char).is_some() && c.is_ascii_digit() && x != b'0') => {
+                Some(&n) if n.is_ascii_alphabetic() => {
                     return true
                 }
                 // a substitute ending a word: GUCC1, CHANE1
@@ -271,5 +271,6 @@ mod tests {
         assert!(!needs_fold("cotton socks 5 pairs"));
         assert!(!needs_fold("耐克 运动鞋 42码"));
         assert!(!needs_fold("iphone 15 case"));
+        assert!(!needs_fold("lamp sku452523"));
     }
 }

@@ -45,6 +45,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 use tantivy::collector::TopDocs;
+use tantivy::directory::{MmapDirectory, RamDirectory};
 use tantivy::query::{AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, FuzzyTermQuery, Occur, Query, TermQuery};
 use tantivy::schema::{
     Field, IndexRecordOption, NumericOptions, Schema, TextFieldIndexing, TextOptions, Value,
@@ -379,24 +380,21 @@ impl RegistryIndex {
             docstore_compress_dedicated_thread: false,
             ..IndexSettings::default()
         };
-        let index = Index::builder().schema(schema).settings(settings).create_in_dir(tmp)?;
+        // Built in memory, then written out in one pass: tantivy's on-disk
+        // directory syncs every file it writes during indexing.
+        let ram = RamDirectory::create();
+        let index = Index::create(ram.clone(), schema, settings)?;
         // One thread, the minimum budget: one segment, no merges.
         let mut writer = index.writer_with_num_threads::<TantivyDocument>(1, 15_000_000)?;
         let mut count = 0;
-        let t0 = std::time::Instant::now();
-        let _ = to_simplified("香奈兒");
-        eprintln!("zhconv init {:?}", t0.elapsed());
-        let t0 = std::time::Instant::now();
-        let docs: Vec<_> = marks(rs).map(|m| document(&f, m)).collect();
-        eprintln!("analysis {:?}", t0.elapsed());
-        let t0 = std::time::Instant::now();
         for m in marks(rs) {
             writer.add_document(document(&f, m))?;
             count += 1;
         }
         writer.commit()?;
         writer.wait_merging_threads()?;
-        eprintln!("tantivy write+commit {:?} ({})", t0.elapsed(), docs.len());
+        let disk = MmapDirectory::open(tmp).map_err(tantivy::TantivyError::from)?;
+        ram.persist(&disk)?;
         let meta = Meta { format: FORMAT, hash: hash.to_string(), marks: count, tantivy: tantivy::version_string().to_string() };
         let path = tmp.join(META_FILE);
         std::fs::write(&path, serde_json::to_string(&meta).unwrap_or_default()).map_err(io_err(&path))?;

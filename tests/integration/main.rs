@@ -7,3 +7,4 @@ mod diagnostics;
 mod engine_api;
 mod eval;
 mod registry;
+mod sampling;
