@@ -785,7 +785,8 @@ pub(crate) fn compile(rs: &Ruleset) -> Result<Compiled, RulesetError> {
                     let why = if level_rate >= floor {
                         format!("{level} risk rate {}", crate::engine::pct(level_rate))
                     } else {
-                        format!("{cat} inspection floor {}", crate::engine::pct(floor))
+                        let memo = if matches!(*cat, "clothing" | "electronics") { " per the customs–industry memo" } else { "" };
+                        format!("{cat} inspection floor {}{memo}", crate::engine::pct(floor))
                     };
                     format!("sampling rate {} ({why}); ", crate::engine::pct(rate))
                 })

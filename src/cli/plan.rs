@@ -892,7 +892,7 @@ fn esc(s: &str) -> String {
 }
 
 fn nice_max(x: f64) -> f64 {
-    if !(x > 0.0) {
+    if x.is_nan() || x <= 0.0 {
         return 1.0;
     }
     let p = 10f64.powf(x.log10().floor());
