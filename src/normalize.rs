@@ -207,15 +207,20 @@ pub fn strip_accents(s: &str) -> Option<String> {
     let mut out = String::with_capacity(s.len());
     let mut changed = false;
     for c in s.chars() {
-        let mut base = None;
-        unicode_normalization::char::decompose_canonical(c, |d| {
-            if base.is_none() {
-                base = Some(d);
-            } else {
-                changed = true;
-            }
-        });
-        out.push(base.unwrap_or(c));
+        // Only Latin/Greek/Cyrillic letters with combining accents; Hangul
+        // syllables also decompose canonically (into jamo) and must stay whole.
+        if c.is_ascii() || is_cjk_or_hangul(c) {
+            out.push(c);
+            continue;
+        }
+        let mut parts: Vec<char> = Vec::with_capacity(3);
+        unicode_normalization::char::decompose_canonical(c, |d| parts.push(d));
+        if parts.len() > 1 && parts[1..].iter().all(|&d| is_combining(d)) {
+            out.push(parts[0]);
+            changed = true;
+        } else {
+            out.push(c);
+        }
     }
     changed.then_some(out)
 }
@@ -294,6 +299,8 @@ mod tests {
         assert_eq!(norm("Herme\u{301}s").text, "hermes");
         assert_eq!(strip_accents("hermès").as_deref(), Some("hermes"));
         assert_eq!(strip_accents("nike"), None);
+        assert_eq!(strip_accents("샤넬"), None);
+        assert_eq!(strip_accents("까르띠에"), None);
     }
 
     #[test]

@@ -220,6 +220,9 @@ pub fn marks_hash(rs: &Ruleset) -> String {
         }
     };
     put(&format!("format {FORMAT} tantivy {}", tantivy::version_string()));
+    // A fingerprint of the normalisation and folding, so an index built by
+    // a binary that normalised differently is rebuilt, not half-matched.
+    put(&format!("{:?}", Analysed::of("ＮＩＫＥ Hermès A.-B & Co 香奈兒 샤넬 𝗡𝗶𝗸𝗲 Ⅻ")));
     for m in marks(rs) {
         let s = stored(m);
         put(&s.id);
@@ -660,6 +663,10 @@ impl Analysed {
         let mut wholes = vec![n.clone()];
         push_unique(&mut wholes, folded);
         for w in wholes.clone() {
+            // Latin only: decomposing Hangul would leave the initial jamo (샤넬 → ᄉᄂ).
+            if w.chars().any(is_cjk_or_hangul) {
+                continue;
+            }
             if let Some(s) = strip_accents(&w) {
                 push_unique(&mut wholes, s);
             }
@@ -1049,6 +1056,7 @@ mod tests {
         let a = Analysed::of("香奈兒");
         assert!(a.wholes.contains(&"香奈儿".to_string()), "{a:?}");
         assert!(a.grams.contains(&"奈儿".to_string()) && a.grams.contains(&"奈兒".to_string()), "{a:?}");
+        assert_eq!(Analysed::of("샤넬").wholes, vec!["샤넬"]);
         let b = Analysed::of("A. Lange & Söhne");
         assert!(b.compacts.contains(&"alangesohne".to_string()), "{b:?}");
         assert_eq!(b.words, vec!["a", "lange", "söhne", "sohne"]);
