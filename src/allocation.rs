@@ -188,7 +188,14 @@ pub fn allocate(items: &[Candidate<'_>], policy: &Policy, params: &Params) -> Pl
     for it in items {
         if !floors.iter().any(|f| f.category == it.category) {
             let rate = policy.category_floor(it.category);
-            floors.push(Floor { category: it.category.to_string(), rate, parcels: 0, required: 0, opened: 0, topped_up: 0 });
+            floors.push(Floor {
+                category: it.category.to_string(),
+                rate,
+                parcels: 0,
+                required: 0,
+                opened: 0,
+                topped_up: 0,
+            });
         }
     }
     floors.sort_by(|a, b| a.category.cmp(&b.category));
@@ -351,7 +358,10 @@ mod tests {
     }
 
     fn cands<'a>(ids: &'a [String], spec: &[(&'a str, Level, f64)]) -> Vec<Candidate<'a>> {
-        ids.iter().zip(spec).map(|(id, &(category, level, priority))| Candidate { id, category, level, priority }).collect()
+        ids.iter()
+            .zip(spec)
+            .map(|(id, &(category, level, priority))| Candidate { id, category, level, priority })
+            .collect()
     }
 
     fn ids(n: usize) -> Vec<String> {
@@ -381,7 +391,10 @@ mod tests {
         assert_eq!(plan.picks[0].why, Why::NotSelected);
         assert_eq!((plan.selected, plan.by_priority, plan.over_budget), (3, 3, 0));
         assert_eq!(plan.reason(3), "budget plan: opened — rank 1 of 6 by priority within the budget of 3 (seed 0)");
-        assert_eq!(plan.reason(0), "budget plan: not opened — rank 4 of 6 by priority; the budget of 3 is used up (seed 0)");
+        assert_eq!(
+            plan.reason(0),
+            "budget plan: not opened — rank 4 of 6 by priority; the budget of 3 is used up (seed 0)"
+        );
     }
 
     #[test]
@@ -453,7 +466,8 @@ mod tests {
         rev.reverse();
         let plan_rev = allocate(&rev, &no_floors(), &params);
         let drawn = |p: &Plan, c: &[Candidate]| {
-            let mut v: Vec<String> = (0..c.len()).filter(|&i| p.picks[i].why == Why::Random).map(|i| c[i].id.to_string()).collect();
+            let mut v: Vec<String> =
+                (0..c.len()).filter(|&i| p.picks[i].why == Why::Random).map(|i| c[i].id.to_string()).collect();
             v.sort();
             v
         };

@@ -68,12 +68,26 @@ pub(crate) struct Rule {
 /// What one automaton pattern stands for.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub(crate) enum Target {
-    Mark { mark: u32, kind: AliasKind, weight: f32, is_name: bool, script: bool },
-    Term { rule: u32 },
+    Mark {
+        mark: u32,
+        kind: AliasKind,
+        weight: f32,
+        is_name: bool,
+        script: bool,
+    },
+    Term {
+        rule: u32,
+    },
     /// A prefilter literal of a regex rule: run that regex.
-    Gate { rule: u32 },
-    Word { cat: u8 },
-    Guard { guard: u32 },
+    Gate {
+        rule: u32,
+    },
+    Word {
+        cat: u8,
+    },
+    Guard {
+        guard: u32,
+    },
     CompatBefore,
     CompatAfter,
 }
@@ -149,8 +163,22 @@ pub fn party_key(name: &str) -> String {
     let n = normalize_pattern(name);
     let mut s: String = n.chars().filter(|c| c.is_alphanumeric() || c.is_whitespace()).collect();
     for suffix in [
-        "有限责任公司", "股份有限公司", "有限公司", "公司", "株式会社", "주식회사", " co ltd", " coltd", " limited", " ltd", " inc", " llc",
-        " gmbh", " corp", " corporation", " co",
+        "有限责任公司",
+        "股份有限公司",
+        "有限公司",
+        "公司",
+        "株式会社",
+        "주식회사",
+        " co ltd",
+        " coltd",
+        " limited",
+        " ltd",
+        " inc",
+        " llc",
+        " gmbh",
+        " corp",
+        " corporation",
+        " co",
     ] {
         if let Some(stripped) = s.trim_end().strip_suffix(suffix) {
             s = stripped.to_string();
@@ -180,7 +208,14 @@ impl<'a> Builder<'a> {
     fn loc(&self, file: usize, span: std::ops::Range<usize>) -> Option<Location> {
         let src = self.rs.sources.get(file)?;
         if src.text.is_empty() {
-            return Some(Location { file: src.name.clone(), line: 0, col: 0, span: (0, 0), line_text: String::new(), width: 0 });
+            return Some(Location {
+                file: src.name.clone(),
+                line: 0,
+                col: 0,
+                span: (0, 0),
+                line_text: String::new(),
+                width: 0,
+            });
         }
         self.rs.loc(file, span)
     }
@@ -291,7 +326,14 @@ fn clamp_weight(b: &mut Builder, w: &toml::Spanned<f64>, file: usize) -> f64 {
 
 /// Compile a ruleset. All errors are reported together.
 pub(crate) fn compile(rs: &Ruleset) -> Result<Compiled, RulesetError> {
-    let mut b = Builder { rs, diags: Vec::new(), patterns: Vec::new(), index: HashMap::new(), fold_patterns: Vec::new(), fold_index: HashMap::new() };
+    let mut b = Builder {
+        rs,
+        diags: Vec::new(),
+        patterns: Vec::new(),
+        index: HashMap::new(),
+        fold_patterns: Vec::new(),
+        fold_index: HashMap::new(),
+    };
 
     // --- metadata, scoring, policy, currency -------------------------------
     let mut name = String::from("unnamed");
@@ -433,8 +475,11 @@ pub(crate) fn compile(rs: &Ruleset) -> Result<Compiled, RulesetError> {
                         Some(c) => Some(c),
                         None => {
                             b.diags.push(
-                                Diagnostic::error("E009", format!("unknown category `{}` in genuine_price of `{id}`", p.category))
-                                    .at(b.loc(fi, m.id.span())),
+                                Diagnostic::error(
+                                    "E009",
+                                    format!("unknown category `{}` in genuine_price of `{id}`", p.category),
+                                )
+                                .at(b.loc(fi, m.id.span())),
                             );
                             continue;
                         }
@@ -445,9 +490,12 @@ pub(crate) fn compile(rs: &Ruleset) -> Result<Compiled, RulesetError> {
                     Some(r) if p.min > 0.0 => prices.push((cat, p.min * r)),
                     Some(_) => {}
                     None => b.diags.push(
-                        Diagnostic::error("E015", format!("unknown currency `{}` in genuine_price of `{id}`", p.currency))
-                            .at(b.loc(fi, m.id.span()))
-                            .label("add it to [currency]"),
+                        Diagnostic::error(
+                            "E015",
+                            format!("unknown currency `{}` in genuine_price of `{id}`", p.currency),
+                        )
+                        .at(b.loc(fi, m.id.span()))
+                        .label("add it to [currency]"),
                     ),
                 }
             }
@@ -473,9 +521,12 @@ pub(crate) fn compile(rs: &Ruleset) -> Result<Compiled, RulesetError> {
                 let cjk = norm.chars().any(is_cjk_or_hangul);
                 if (cjk && chars < 2) || (!cjk && chars < 3 && !is_name && kind != AliasKind::Abbr) {
                     b.diags.push(
-                        Diagnostic::warning("W002", format!("alias `{}` of `{id}` is too short to be matched safely", text))
-                            .at(b.loc(fi, tspan.clone()))
-                            .label("matches almost everywhere"),
+                        Diagnostic::warning(
+                            "W002",
+                            format!("alias `{}` of `{id}` is too short to be matched safely", text),
+                        )
+                        .at(b.loc(fi, tspan.clone()))
+                        .label("matches almost everywhere"),
                     );
                 }
                 if let Some((owner, of, os)) = alias_owner.get(&norm) {
@@ -483,10 +534,13 @@ pub(crate) fn compile(rs: &Ruleset) -> Result<Compiled, RulesetError> {
                         let other = &marks_id(&marks, *owner, &id);
                         let first = b.loc(*of, os.clone());
                         b.diags.push(
-                            Diagnostic::warning("W001", format!("alias `{}` is shared by marks `{other}` and `{id}`", text))
-                                .at(b.loc(fi, tspan.clone()))
-                                .label("also an alias of another mark")
-                                .note(format!("first used by `{other}` here"), first),
+                            Diagnostic::warning(
+                                "W001",
+                                format!("alias `{}` is shared by marks `{other}` and `{id}`", text),
+                            )
+                            .at(b.loc(fi, tspan.clone()))
+                            .label("also an alias of another mark")
+                            .note(format!("first used by `{other}` here"), first),
                         );
                     }
                 } else {
@@ -615,7 +669,10 @@ pub(crate) fn compile(rs: &Ruleset) -> Result<Compiled, RulesetError> {
                                 gated += 1;
                                 for g in &r.prefilter {
                                     if !b.literal(g.get_ref(), Target::Gate { rule: ri }) {
-                                        b.diags.push(Diagnostic::error("E011", "empty prefilter literal").at(b.loc(fi, g.span())));
+                                        b.diags.push(
+                                            Diagnostic::error("E011", "empty prefilter literal")
+                                                .at(b.loc(fi, g.span())),
+                                        );
                                     }
                                 }
                             }
@@ -623,7 +680,8 @@ pub(crate) fn compile(rs: &Ruleset) -> Result<Compiled, RulesetError> {
                         }
                         Err(e) => {
                             let msg = e.to_string();
-                            let last = msg.lines().filter(|l| !l.trim().is_empty()).last().unwrap_or("").trim().to_string();
+                            let last =
+                                msg.lines().filter(|l| !l.trim().is_empty()).last().unwrap_or("").trim().to_string();
                             b.diags.push(
                                 Diagnostic::error("E004", format!("invalid regex in rule `{id}`"))
                                     .at(b.loc(fi, p.span()))
@@ -742,22 +800,27 @@ pub(crate) fn compile(rs: &Ruleset) -> Result<Compiled, RulesetError> {
         // (not per byte) and a table small enough for the L2 cache. The
         // aho-corasick DFA for the same literals was 19 MB and scanning was
         // bound by cache misses on its transition table (measured: see README).
-        let ac = DoubleArrayAhoCorasickBuilder::new()
-            .match_kind(DaacMatchKind::Standard)
-            .build(&texts)
-            .map_err(|e| RulesetError::Invalid(vec![Diagnostic::error("E016", format!("cannot build the literal automaton: {e}"))]))?;
+        let ac =
+            DoubleArrayAhoCorasickBuilder::new().match_kind(DaacMatchKind::Standard).build(&texts).map_err(|e| {
+                RulesetError::Invalid(vec![Diagnostic::error(
+                    "E016",
+                    format!("cannot build the literal automaton: {e}"),
+                )])
+            })?;
         Some(Literals(ac))
     };
     let fold_automaton = if b.fold_patterns.is_empty() {
         None
     } else {
         let texts: Vec<&str> = b.fold_patterns.iter().map(|p| p.text.as_str()).collect();
-        Some(Literals(
-            DoubleArrayAhoCorasickBuilder::new()
-                .match_kind(DaacMatchKind::Standard)
-                .build(&texts)
-                .map_err(|e| RulesetError::Invalid(vec![Diagnostic::error("E016", format!("cannot build the folded automaton: {e}"))]))?,
-        ))
+        Some(Literals(DoubleArrayAhoCorasickBuilder::new().match_kind(DaacMatchKind::Standard).build(&texts).map_err(
+            |e| {
+                RulesetError::Invalid(vec![Diagnostic::error(
+                    "E016",
+                    format!("cannot build the folded automaton: {e}"),
+                )])
+            },
+        )?))
     };
     let regex_set = if regex_patterns.is_empty() {
         None
@@ -770,7 +833,9 @@ pub(crate) fn compile(rs: &Ruleset) -> Result<Compiled, RulesetError> {
     let post_rules = rules
         .iter()
         .enumerate()
-        .filter(|(_, r)| matches!(r.kind, RuleKind::Proximity { .. } | RuleKind::Price { .. } | RuleKind::Category { .. }))
+        .filter(|(_, r)| {
+            matches!(r.kind, RuleKind::Proximity { .. } | RuleKind::Price { .. } | RuleKind::Category { .. })
+        })
         .map(|(i, _)| i as u32)
         .collect();
     let rate_reasons = CATEGORIES
@@ -785,7 +850,11 @@ pub(crate) fn compile(rs: &Ruleset) -> Result<Compiled, RulesetError> {
                     let why = if level_rate >= floor {
                         format!("{level} risk rate {}", crate::engine::pct(level_rate))
                     } else {
-                        let memo = if matches!(*cat, "clothing" | "electronics") { " per the customs–industry memo" } else { "" };
+                        let memo = if matches!(*cat, "clothing" | "electronics") {
+                            " per the customs–industry memo"
+                        } else {
+                            ""
+                        };
                         format!("{cat} inspection floor {}{memo}", crate::engine::pct(floor))
                     };
                     format!("sampling rate {} ({why}); ", crate::engine::pct(rate))

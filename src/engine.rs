@@ -262,11 +262,17 @@ impl Engine {
             let how_word = match how {
                 How::Exact => "by name".to_string(),
                 How::Alias => format!("by {} `{matched}`", alias_word(cand.kind)),
-                How::Normalized => format!("as `{matched}` after normalisation (full-width, styled or hidden characters)"),
+                How::Normalized => {
+                    format!("as `{matched}` after normalisation (full-width, styled or hidden characters)")
+                }
                 How::Fuzzy => format!("as `{matched}` (approximate)"),
             };
             let class_word = if in_class {
-                format!("{} is within the mark's goods classes (Nice {})", CATEGORIES[cat as usize], join_classes(&m.classes))
+                format!(
+                    "{} is within the mark's goods classes (Nice {})",
+                    CATEGORIES[cat as usize],
+                    join_classes(&m.classes)
+                )
             } else if cat == OTHER {
                 "goods category unknown".to_string()
             } else {
@@ -281,11 +287,8 @@ impl Engine {
 
         // Parties.
         // Party lists are usually short; skip the key work when there are none.
-        let seller_key = if c.parties.is_empty() {
-            None
-        } else {
-            item.seller.as_deref().map(party_key).filter(|k| !k.is_empty())
-        };
+        let seller_key =
+            if c.parties.is_empty() { None } else { item.seller.as_deref().map(party_key).filter(|k| !k.is_empty()) };
         let mut authorized_marks: Vec<u32> = Vec::new();
         if let Some(key) = &seller_key {
             if let Some(refs) = c.parties.get(key) {
@@ -399,20 +402,22 @@ impl Engine {
             }
             match &rule.kind {
                 RuleKind::Proximity { near, window } => {
-                    let hit = s.term_hits.iter().filter(|t| near.contains(&t.rule) && fired.contains(&t.rule)).find(|t| {
-                        s.cands.iter().any(|m| {
-                            !m.compat
-                                && m.field == t.field
-                                && mark_weight.iter().any(|(mi, _, _)| *mi == m.mark)
-                                && char_gap((t.cstart, t.cend), (m.cstart, m.cend)) <= *window
-                        })
-                    });
+                    let hit =
+                        s.term_hits.iter().filter(|t| near.contains(&t.rule) && fired.contains(&t.rule)).find(|t| {
+                            s.cands.iter().any(|m| {
+                                !m.compat
+                                    && m.field == t.field
+                                    && mark_weight.iter().any(|(mi, _, _)| *mi == m.mark)
+                                    && char_gap((t.cstart, t.cend), (m.cstart, m.cend)) <= *window
+                            })
+                        });
                     if let Some(t) = hit {
                         let text = if t.field == 0 { &item.description } else { item.brand.as_deref().unwrap_or("") };
                         let matched = text.get(t.orig.0..t.orig.1).unwrap_or("").to_string();
                         evidence.push(rule.weight);
                         fired.push(ri);
-                        reasons.push(format!("{}: `{matched}` within {window} characters of a brand name", rule.message));
+                        reasons
+                            .push(format!("{}: `{matched}` within {window} characters of a brand name", rule.message));
                         rules_out.push(RuleHit {
                             id: rule.id.clone(),
                             matched,
@@ -472,9 +477,7 @@ impl Engine {
                         fired.push(ri);
                         reasons.push(format!(
                             "{}: {} fired on {}",
-                            rule.message,
-                            c.rules[*w as usize].id,
-                            CATEGORIES[cat as usize]
+                            rule.message, c.rules[*w as usize].id, CATEGORIES[cat as usize]
                         ));
                         rules_out.push(RuleHit {
                             id: rule.id.clone(),
@@ -672,7 +675,10 @@ impl Engine {
             for t in &c.patterns[h.pat as usize].targets {
                 match *t {
                     Target::Mark { mark, kind, weight, is_name, script } => {
-                        if s.guards.iter().any(|&(gs, ge)| gs <= h.start && h.end <= ge && (ge - gs) > (h.end - h.start)) {
+                        if s.guards
+                            .iter()
+                            .any(|&(gs, ge)| gs <= h.start && h.end <= ge && (ge - gs) > (h.end - h.start))
+                        {
                             continue;
                         }
                         let orig = s.norm.to_original(h.start, h.end);
@@ -720,10 +726,16 @@ impl Engine {
                 let ft = &s.fold.text;
                 for m in fac.0.find_overlapping_iter(ft.as_str()) {
                     let p = &c.fold_patterns[m.value() as usize];
-                    if p.left && m.start() > 0 && ft[..m.start()].chars().next_back().is_some_and(|prev| same_class(prev, p.first)) {
+                    if p.left
+                        && m.start() > 0
+                        && ft[..m.start()].chars().next_back().is_some_and(|prev| same_class(prev, p.first))
+                    {
                         continue;
                     }
-                    if p.right && m.end() < ft.len() && ft[m.end()..].chars().next().is_some_and(|next| same_class(next, p.last)) {
+                    if p.right
+                        && m.end() < ft.len()
+                        && ft[m.end()..].chars().next().is_some_and(|next| same_class(next, p.last))
+                    {
                         continue;
                     }
                     let orig = s.fold.to_original(m.start(), m.end());
@@ -794,7 +806,11 @@ impl Engine {
             let after = s.cues_after.iter().any(|&(cs, ce)| {
                 cs >= en && {
                     let g = gap(en, cs);
-                    if gap(cs, ce) <= 1 { g == 0 } else { g <= window }
+                    if gap(cs, ce) <= 1 {
+                        g == 0
+                    } else {
+                        g <= window
+                    }
                 }
             });
             let chained = prev_compat_end.is_some_and(|pe| pe <= st && gap(pe, st) <= window);

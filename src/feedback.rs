@@ -344,7 +344,11 @@ pub fn parse_date(s: &str) -> Option<i64> {
     let date = s.split(['T', ' ']).next()?;
     let mut it = date.splitn(3, '-');
     let (y, m, d) = (it.next()?, it.next()?, it.next()?);
-    if y.len() != 4 || m.len() != 2 || d.len() != 2 || !(y.bytes().chain(m.bytes()).chain(d.bytes())).all(|b| b.is_ascii_digit()) {
+    if y.len() != 4
+        || m.len() != 2
+        || d.len() != 2
+        || !(y.bytes().chain(m.bytes()).chain(d.bytes())).all(|b| b.is_ascii_digit())
+    {
         return None;
     }
     let (y, m, d): (i64, u32, u32) = (y.parse().ok()?, m.parse().ok()?, d.parse().ok()?);
@@ -488,10 +492,12 @@ pub fn parse_outcomes(
         .map_err(|e| OutcomesError { file: file.to_string(), message: format!("cannot read the header: {e}") })?
         .clone();
     if headers.is_empty() || (headers.len() == 1 && headers[0].is_empty()) {
-        return Err(OutcomesError { file: file.to_string(), message: "empty file: expected the header `id,infringing,mark,category,seller,date`".into() });
+        return Err(OutcomesError {
+            file: file.to_string(),
+            message: "empty file: expected the header `id,infringing,mark,category,seller,date`".into(),
+        });
     }
-    let names: Vec<String> =
-        headers.iter().map(|h| String::from_utf8_lossy(h).trim().to_ascii_lowercase()).collect();
+    let names: Vec<String> = headers.iter().map(|h| String::from_utf8_lossy(h).trim().to_ascii_lowercase()).collect();
     let col = |n: &str| names.iter().position(|h| h == n);
     let (c_id, c_inf, c_cat, c_date) = (col("id"), col("infringing"), col("category"), col("date"));
     let missing: Vec<&str> = [("id", c_id), ("infringing", c_inf), ("category", c_cat), ("date", c_date)]
@@ -551,7 +557,9 @@ pub fn parse_outcomes(
         let bad = |field: &str, message: String| BadRow { file: file.into(), line, field: field.into(), message };
         let get = |c: usize, name: &str| -> Result<String, BadRow> {
             match rec.get(c) {
-                None => Err(bad(name, format!("missing (the row has {} field(s), the header {})", rec.len(), names.len()))),
+                None => {
+                    Err(bad(name, format!("missing (the row has {} field(s), the header {})", rec.len(), names.len())))
+                }
                 Some(b) => std::str::from_utf8(b)
                     .map(|s| s.trim().to_string())
                     .map_err(|_| bad(name, "not valid UTF-8".into())),
@@ -573,7 +581,8 @@ pub fn parse_outcomes(
                 ));
             }
             let date_s = get(c_date, "date")?;
-            let day = parse_date(&date_s).ok_or_else(|| bad("date", format!("`{date_s}`: expected a date YYYY-MM-DD")))?;
+            let day =
+                parse_date(&date_s).ok_or_else(|| bad("date", format!("`{date_s}`: expected a date YYYY-MM-DD")))?;
             let mut marks = Vec::new();
             if let Some(c) = c_mark {
                 let m = get(c, "mark")?;
@@ -899,7 +908,11 @@ impl State {
         }
         let version = v.get("version").and_then(|x| x.as_u64()).ok_or_else(|| corrupt("no `version`".into()))?;
         if version > STATE_VERSION as u64 {
-            return Err(StateError::Version { path: name.to_string(), found: version as u32, supported: STATE_VERSION });
+            return Err(StateError::Version {
+                path: name.to_string(),
+                found: version as u32,
+                supported: STATE_VERSION,
+            });
         }
         let repr: FileRepr = serde_json::from_value(v).map_err(|e| corrupt(e.to_string()))?;
         let c = &repr.config;
@@ -928,7 +941,8 @@ impl State {
         for (i, s) in repr.segments.into_iter().enumerate() {
             let at = format!("segments[{i}]");
             let last = parse_date(&s.last).ok_or_else(|| corrupt(format!("{at}.last `{}` is not a date", s.last)))?;
-            if !(s.w_hits.is_finite() && s.w_hits >= 0.0 && s.w_misses.is_finite() && s.w_misses >= 0.0) || s.hits > s.n {
+            if !(s.w_hits.is_finite() && s.w_hits >= 0.0 && s.w_misses.is_finite() && s.w_misses >= 0.0) || s.hits > s.n
+            {
                 return Err(corrupt(format!("{at}: counts out of range")));
             }
             let counts = Counts { n: s.n, hits: s.hits, w_hits: s.w_hits, w_misses: s.w_misses, last };
@@ -1031,12 +1045,11 @@ impl State {
                 continue;
             }
             seen.push(m);
-            self.marks
-                .entry(m.clone())
-                .or_default()
-                .entry(o.category.clone())
-                .or_default()
-                .add(o.infringing, o.day, hl);
+            self.marks.entry(m.clone()).or_default().entry(o.category.clone()).or_default().add(
+                o.infringing,
+                o.day,
+                hl,
+            );
         }
         true
     }
@@ -1283,7 +1296,10 @@ mod tests {
         }
         let mut x = SplitMix64(7);
         let mut y = SplitMix64(7);
-        assert_eq!((0..10).map(|_| x.beta(1.5, 3.0)).collect::<Vec<_>>(), (0..10).map(|_| y.beta(1.5, 3.0)).collect::<Vec<_>>());
+        assert_eq!(
+            (0..10).map(|_| x.beta(1.5, 3.0)).collect::<Vec<_>>(),
+            (0..10).map(|_| y.beta(1.5, 3.0)).collect::<Vec<_>>()
+        );
     }
 
     #[test]
@@ -1316,7 +1332,7 @@ mod tests {
         let policy = Policy::default();
         let mut st = State::new();
         st.config.half_life_days = 0.0; // no forgetting: exact Beta-Binomial
-        // 3 infringing of 10 in clothing.
+                                        // 3 infringing of 10 in clothing.
         for i in 0..10 {
             st.update(&outcome(&format!("c{i}"), i < 3, "", "clothing", "", "2025-01-01"));
         }
@@ -1518,7 +1534,10 @@ mod tests {
         assert_eq!(p.rows[1].outcome.category, "electronics");
         assert!(p.rows[1].outcome.infringing && p.rows[1].outcome.seller.is_none());
         let bad: Vec<(u64, &str)> = p.bad.iter().map(|b| (b.line, b.field.as_str())).collect();
-        assert_eq!(bad, vec![(3, "infringing"), (4, "category"), (5, "date"), (7, "id"), (9, "mark"), (10, "category")]);
+        assert_eq!(
+            bad,
+            vec![(3, "infringing"), (4, "category"), (5, "date"), (7, "id"), (9, "mark"), (10, "category")]
+        );
         assert_eq!(p.bad[0].to_string(), "o.csv:3: field `infringing`: `maybe`: expected yes/no, true/false or 1/0");
         assert!(p.bad[3].message.contains("already given at line 2"), "{}", p.bad[3]);
         // A missing required column is a file-level error.

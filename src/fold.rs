@@ -79,9 +79,7 @@ pub fn needs_fold(text: &str) -> bool {
         if (leet(c).is_some() || is_inner_sep(c)) && prev_alpha {
             // letter followed by a digit/symbol/separator and then a letter
             match b.get(i + 1) {
-                Some(&n) if n.is_ascii_alphabetic() => {
-                    return true
-                }
+                Some(&n) if n.is_ascii_alphabetic() => return true,
                 // a substitute ending a word: GUCC1, CHANE1
                 None if leet(c).is_some() => return true,
                 Some(&n) if leet(c).is_some() && !n.is_ascii_alphanumeric() && n < 0x80 => return true,

@@ -142,9 +142,7 @@ impl Normalized {
             return (start, end);
         }
         if start >= end || start >= self.map.len() {
-            let p = self.map.get(start).copied().unwrap_or_else(|| {
-                self.map_end.last().copied().unwrap_or(0)
-            });
+            let p = self.map.get(start).copied().unwrap_or_else(|| self.map_end.last().copied().unwrap_or(0));
             return (p as usize, p as usize);
         }
         (self.map[start] as usize, self.map_end[end - 1] as usize)

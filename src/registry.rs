@@ -45,7 +45,9 @@ pub fn parse_csv(name: &str, text: &str) -> Result<Vec<MarkDef>, RegistryError> 
     let mut rdr = csv::ReaderBuilder::new().flexible(true).from_reader(text.as_bytes());
     let headers = rdr
         .headers()
-        .map_err(|e| RegistryError::Invalid(vec![Diagnostic::error("E020", format!("{name}: cannot read the header: {e}"))]))?
+        .map_err(|e| {
+            RegistryError::Invalid(vec![Diagnostic::error("E020", format!("{name}: cannot read the header: {e}"))])
+        })?
         .clone();
     let col: HashMap<String, usize> = headers
         .iter()
@@ -118,8 +120,11 @@ pub fn parse_csv(name: &str, text: &str) -> Result<Vec<MarkDef>, RegistryError> 
                 }
                 None => {
                     diags.push(
-                        Diagnostic::error("E024", format!("field `genuine_price`: `{p}` is not `category:min[:currency]`"))
-                            .at(Some(loc0(line))),
+                        Diagnostic::error(
+                            "E024",
+                            format!("field `genuine_price`: `{p}` is not `category:min[:currency]`"),
+                        )
+                        .at(Some(loc0(line))),
                     );
                     bad = true;
                 }

@@ -214,9 +214,7 @@ impl<'de> Deserialize<'de> for AliasValue {
                         "text" => text = Some(map.next_value::<String>()?),
                         "kind" => kind = map.next_value::<AliasKind>()?,
                         "weight" => weight = Some(map.next_value::<f64>()?),
-                        other => {
-                            return Err(serde::de::Error::unknown_field(other, &["text", "kind", "weight"]))
-                        }
+                        other => return Err(serde::de::Error::unknown_field(other, &["text", "kind", "weight"])),
                     }
                 }
                 let text = text.ok_or_else(|| serde::de::Error::missing_field("text"))?;
@@ -459,23 +457,16 @@ pub struct Ruleset {
 impl Ruleset {
     /// The embedded default ruleset.
     pub fn default_ruleset() -> Result<Ruleset, RulesetError> {
-        Ruleset::from_sources(
-            DEFAULT_SOURCES.iter().map(|(n, t)| Source::new(*n, *t)).collect(),
-        )
+        Ruleset::from_sources(DEFAULT_SOURCES.iter().map(|(n, t)| Source::new(*n, *t)).collect())
     }
 
     /// Load every `*.toml` file of a directory, in file-name order.
     pub fn from_dir(dir: &Path) -> Result<Ruleset, RulesetError> {
-        let entries = std::fs::read_dir(dir).map_err(|e| RulesetError::Io {
-            path: dir.display().to_string(),
-            source: e,
-        })?;
+        let entries =
+            std::fs::read_dir(dir).map_err(|e| RulesetError::Io { path: dir.display().to_string(), source: e })?;
         let mut paths = Vec::new();
         for entry in entries {
-            let entry = entry.map_err(|e| RulesetError::Io {
-                path: dir.display().to_string(),
-                source: e,
-            })?;
+            let entry = entry.map_err(|e| RulesetError::Io { path: dir.display().to_string(), source: e })?;
             let p = entry.path();
             if p.is_file() && p.extension().is_some_and(|e| e == "toml") {
                 paths.push(p);
@@ -487,10 +478,7 @@ impl Ruleset {
         paths.sort();
         let mut sources = Vec::new();
         for p in paths {
-            let bytes = std::fs::read(&p).map_err(|e| RulesetError::Io {
-                path: p.display().to_string(),
-                source: e,
-            })?;
+            let bytes = std::fs::read(&p).map_err(|e| RulesetError::Io { path: p.display().to_string(), source: e })?;
             let text = String::from_utf8(bytes).map_err(|e| RulesetError::Io {
                 path: p.display().to_string(),
                 source: std::io::Error::new(
@@ -512,11 +500,7 @@ impl Ruleset {
                 Ok(f) => files.push(f),
                 Err(e) => {
                     let loc = e.span().map(|s| Location::resolve(&src.name, &src.text, s));
-                    diags.push(
-                        Diagnostic::error("E001", syntax_message(e.message()))
-                            .at(loc)
-                            .label("here"),
-                    );
+                    diags.push(Diagnostic::error("E001", syntax_message(e.message())).at(loc).label("here"));
                     files.push(RulesetFile::default());
                 }
             }

@@ -111,7 +111,11 @@ pub fn sample_size(lot: Option<u64>, prevalence: f64, confidence: f64) -> u64 {
         1
     } else {
         let n = ((1.0 - c).ln() / (1.0 - p).ln()).ceil();
-        if n.is_finite() { n.max(1.0) as u64 } else { u64::MAX }
+        if n.is_finite() {
+            n.max(1.0) as u64
+        } else {
+            u64::MAX
+        }
     };
     let Some(n_lot) = lot else { return binomial };
     if n_lot == 0 {

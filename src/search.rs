@@ -47,9 +47,7 @@ use serde::{Deserialize, Serialize};
 use tantivy::collector::TopDocs;
 use tantivy::directory::{MmapDirectory, RamDirectory};
 use tantivy::query::{AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, FuzzyTermQuery, Occur, Query, TermQuery};
-use tantivy::schema::{
-    Field, IndexRecordOption, NumericOptions, Schema, TextFieldIndexing, TextOptions, Value,
-};
+use tantivy::schema::{Field, IndexRecordOption, NumericOptions, Schema, TextFieldIndexing, TextOptions, Value};
 use tantivy::store::Compressor;
 use tantivy::{Index, IndexReader, IndexSettings, ReloadPolicy, TantivyDocument, Term};
 
@@ -339,10 +337,8 @@ impl RegistryIndex {
             _ => PathBuf::from("."),
         };
         std::fs::create_dir_all(&parent).map_err(io_err(&parent))?;
-        let stamp = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_nanos())
-            .unwrap_or(0);
+        let stamp =
+            std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0);
         let file_name = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "registry".into());
         let tmp = parent.join(format!(".{file_name}.tmp-{}-{stamp}", std::process::id()));
         let result = RegistryIndex::write(rs, &tmp, &hash);
@@ -398,7 +394,12 @@ impl RegistryIndex {
         writer.wait_merging_threads()?;
         let disk = MmapDirectory::open(tmp).map_err(tantivy::TantivyError::from)?;
         ram.persist(&disk)?;
-        let meta = Meta { format: FORMAT, hash: hash.to_string(), marks: count, tantivy: tantivy::version_string().to_string() };
+        let meta = Meta {
+            format: FORMAT,
+            hash: hash.to_string(),
+            marks: count,
+            tantivy: tantivy::version_string().to_string(),
+        };
         let path = tmp.join(META_FILE);
         std::fs::write(&path, serde_json::to_string(&meta).unwrap_or_default()).map_err(io_err(&path))?;
         Ok(count)
@@ -466,7 +467,10 @@ impl RegistryIndex {
                 )];
                 let d = fuzzy_distance(w.chars().count());
                 if d > 0 {
-                    any.push((Occur::Should, Box::new(FuzzyTermQuery::new(Term::from_field_text(f.holder_word, w), d, true))));
+                    any.push((
+                        Occur::Should,
+                        Box::new(FuzzyTermQuery::new(Term::from_field_text(f.holder_word, w), d, true)),
+                    ));
                 }
                 must.push((Occur::Must, Box::new(ConstScoreQuery::new(Box::new(BooleanQuery::new(any)), 0.0))));
             }
@@ -480,7 +484,8 @@ impl RegistryIndex {
         let mut hits = Vec::with_capacity(top.len());
         for (rank, (score, addr)) in top.into_iter().enumerate() {
             let doc: TantivyDocument = searcher.doc(addr)?;
-            let Some(m) = doc.get_first(f.data).and_then(|v| v.as_str()).and_then(|s| serde_json::from_str::<StoredMark>(s).ok())
+            let Some(m) =
+                doc.get_first(f.data).and_then(|v| v.as_str()).and_then(|s| serde_json::from_str::<StoredMark>(s).ok())
             else {
                 continue;
             };
@@ -519,7 +524,9 @@ impl RegistryIndex {
         let mut docs: HashMap<tantivy::DocAddress, StoredMark> = HashMap::new();
         for (_, addr) in &all {
             let doc: TantivyDocument = searcher.doc(*addr)?;
-            if let Some(m) = doc.get_first(f.data).and_then(|v| v.as_str()).and_then(|s| serde_json::from_str::<StoredMark>(s).ok()) {
+            if let Some(m) =
+                doc.get_first(f.data).and_then(|v| v.as_str()).and_then(|s| serde_json::from_str::<StoredMark>(s).ok())
+            {
                 docs.insert(*addr, m);
             }
         }
@@ -569,13 +576,11 @@ impl RegistryIndex {
                         }
                     }
                     let Some((distance, other_text)) = best else { continue };
-                    let (a, b, at, bt) = if m.id <= o.id {
-                        (&m.id, &o.id, text, other_text)
-                    } else {
-                        (&o.id, &m.id, other_text, text)
-                    };
+                    let (a, b, at, bt) =
+                        if m.id <= o.id { (&m.id, &o.id, text, other_text) } else { (&o.id, &m.id, other_text, text) };
                     let key = (a.clone(), b.clone());
-                    let dup = Duplicate { a: a.clone(), b: b.clone(), a_text: at.clone(), b_text: bt.clone(), distance };
+                    let dup =
+                        Duplicate { a: a.clone(), b: b.clone(), a_text: at.clone(), b_text: bt.clone(), distance };
                     match found.get(&key) {
                         Some(old) if old.distance <= distance => {}
                         _ => {
@@ -856,9 +861,7 @@ fn parse_query(query: &str) -> Result<ParsedQuery, SearchError> {
             for part in v.split(',').map(str::trim).filter(|s| !s.is_empty()) {
                 match part.parse::<u32>() {
                     Ok(n) if (1..=45).contains(&n) => any.push(n),
-                    _ => {
-                        return Err(SearchError::Query(format!("`class:{v}`: a Nice class is a number from 1 to 45")))
-                    }
+                    _ => return Err(SearchError::Query(format!("`class:{v}`: a Nice class is a number from 1 to 45"))),
                 }
             }
             if any.is_empty() {

@@ -64,8 +64,7 @@ impl RulesetArgs {
         };
         let mut keep = Vec::new();
         for path in &self.registry {
-            let text = std::fs::read_to_string(path)
-                .with_context(|| format!("reading registry {}", path.display()))?;
+            let text = std::fs::read_to_string(path).with_context(|| format!("reading registry {}", path.display()))?;
             let name = path.display().to_string();
             let marks = iprscreen::registry::parse_csv(&name, &text).map_err(|e| anyhow::anyhow!("{e}"))?;
             rs.add_marks(&name, marks);

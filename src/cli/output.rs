@@ -85,7 +85,16 @@ impl Writer {
                 let marks: Vec<String> = v
                     .marks
                     .iter()
-                    .map(|m| format!("{}{}@{}:{}-{}", m.id, if m.use_ == iprscreen::verdict::Use::Compatible { "(compat)" } else { "" }, m.field, m.span[0], m.span[1]))
+                    .map(|m| {
+                        format!(
+                            "{}{}@{}:{}-{}",
+                            m.id,
+                            if m.use_ == iprscreen::verdict::Use::Compatible { "(compat)" } else { "" },
+                            m.field,
+                            m.span[0],
+                            m.span[1]
+                        )
+                    })
                     .collect();
                 let rules: Vec<&str> = v.rules.iter().map(|r| r.id.as_str()).collect();
                 let row = [
@@ -107,7 +116,13 @@ impl Writer {
                 let marks: Vec<String> = v
                     .marks
                     .iter()
-                    .map(|m| if m.use_ == iprscreen::verdict::Use::Compatible { format!("({})", m.name) } else { m.name.clone() })
+                    .map(|m| {
+                        if m.use_ == iprscreen::verdict::Use::Compatible {
+                            format!("({})", m.name)
+                        } else {
+                            m.name.clone()
+                        }
+                    })
                     .collect();
                 let rules: Vec<&str> = v.rules.iter().map(|r| r.id.as_str()).collect();
                 writeln!(
@@ -249,13 +264,32 @@ impl Summary {
             ts += sampled;
             s.push_str(&format!(
                 "{:<12} {:>7} {:>6} {:>6} {:>7} {:>6} {:>8} | {:>8} {:>8} {:>9} {:>10}\n",
-                cat, lot, l[0], l[1], l[2], l[3], l[4], flagged, sampled, flagged + sampled, n_stat
+                cat,
+                lot,
+                l[0],
+                l[1],
+                l[2],
+                l[3],
+                l[4],
+                flagged,
+                sampled,
+                flagged + sampled,
+                n_stat
             ));
         }
         let lot: u64 = totals.iter().sum();
         s.push_str(&format!(
             "{:<12} {:>7} {:>6} {:>6} {:>7} {:>6} {:>8} | {:>8} {:>8} {:>9}\n",
-            "total", lot, totals[0], totals[1], totals[2], totals[3], totals[4], tf, ts, tf + ts
+            "total",
+            lot,
+            totals[0],
+            totals[1],
+            totals[2],
+            totals[3],
+            totals[4],
+            tf,
+            ts,
+            tf + ts
         ));
         s.push_str(&format!(
             "flagged = high + critical (inspect or hold); sampled = picked by the policy rate (category floors, level rates);\n\

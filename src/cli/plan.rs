@@ -151,8 +151,7 @@ pub fn feedback(a: FeedbackArgs) -> Result<i32> {
             e.2 += r.outcome.infringing as u64;
         }
     }
-    let before: Vec<SegmentView> =
-        touched.iter().map(|(s, (cat, _, _))| state.segment_view(s, cat, &policy)).collect();
+    let before: Vec<SegmentView> = touched.iter().map(|(s, (cat, _, _))| state.segment_view(s, cat, &policy)).collect();
     let mut applied = 0u64;
     let mut applied_hits = 0u64;
     if apply {
@@ -452,7 +451,13 @@ impl World {
         let mut marks_by_cat = vec![Vec::new(); CATEGORIES.len()];
         // Six marks per prone category, three for toys.
         for (c, prone) in PRONE.iter().enumerate() {
-            let n = if *prone { 6 } else if CATEGORIES[c] == "toys" { 3 } else { 0 };
+            let n = if *prone {
+                6
+            } else if CATEGORIES[c] == "toys" {
+                3
+            } else {
+                0
+            };
             for _ in 0..n {
                 marks_by_cat[c].push(marks.len());
                 let id = format!("mark-{:02}", marks.len() + 1);
@@ -490,10 +495,14 @@ impl World {
 
     fn reweigh(&mut self) {
         let mut acc = 0.0;
-        self.cum = self.sellers.iter().map(|s| {
-            acc += s.weight;
-            acc
-        }).collect();
+        self.cum = self
+            .sellers
+            .iter()
+            .map(|s| {
+                acc += s.weight;
+                acc
+            })
+            .collect();
     }
 
     /// Drift between rounds: sellers change behaviour, accounts churn,
@@ -552,7 +561,17 @@ impl World {
                 if seller.listed {
                     miss *= 0.5;
                 }
-                Parcel { id: format!("W{round:03}-{i:06}"), cat, mark, seller: s, p, infringing, risk: 1.0 - miss, coded, cheap }
+                Parcel {
+                    id: format!("W{round:03}-{i:06}"),
+                    cat,
+                    mark,
+                    seller: s,
+                    p,
+                    infringing,
+                    risk: 1.0 - miss,
+                    coded,
+                    cheap,
+                }
             })
             .collect()
     }
@@ -698,8 +717,7 @@ pub fn simulate(a: SimulateArgs) -> Result<i32> {
         // it depends only on the seed and the parcels below high risk).
         // Flagged parcels are all opened; the draw estimates the rest.
         let plan = &fb[FEEDBACK - 2];
-        let hits_m =
-            (0..n).filter(|&i| levels[i] >= Level::High && parcels[i].infringing).count() as u64;
+        let hits_m = (0..n).filter(|&i| levels[i] >= Level::High && parcels[i].infringing).count() as u64;
         let rand: Vec<usize> = (0..n).filter(|&i| plan.picks[i].why == Why::Random).collect();
         let rk = rand.iter().filter(|&&i| parcels[i].infringing).count() as u64;
         let rn = rand.len() as u64;
@@ -787,10 +805,12 @@ pub fn simulate(a: SimulateArgs) -> Result<i32> {
             let strategies: Vec<serde_json::Value> = STRATEGIES
                 .iter()
                 .zip(&tallies)
-                .map(|(name, t)| serde_json::json!({
-                    "strategy": name, "inspections": t.inspections, "found": t.found,
-                    "per_100": t.per100(), "vs_uniform": ratio(t),
-                }))
+                .map(|(name, t)| {
+                    serde_json::json!({
+                        "strategy": name, "inspections": t.inspections, "found": t.found,
+                        "per_100": t.per100(), "vs_uniform": ratio(t),
+                    })
+                })
                 .collect();
             let j = serde_json::json!({
                 "command": command,
@@ -827,10 +847,8 @@ pub fn simulate(a: SimulateArgs) -> Result<i32> {
                 100.0 * pooled_truth
             )?;
             writeln!(s)?;
-            let head_phases: String = thirds
-                .iter()
-                .map(|(f, t)| format!(" {:>9}", format!("wk {}–{}", f + 1, t)))
-                .collect();
+            let head_phases: String =
+                thirds.iter().map(|(f, t)| format!(" {:>9}", format!("wk {}–{}", f + 1, t))).collect();
             writeln!(
                 s,
                 "{:<28} {:>11} {:>8} {:>8} {:>10}{head_phases}",
@@ -921,20 +939,46 @@ impl Panel {
         self.y0 + self.h - self.h * (v / self.ymax).clamp(0.0, 1.05)
     }
     fn axes(&self, s: &mut String, title: &str, ylabel: &str, yfmt: &dyn Fn(f64) -> String) {
-        let _ = writeln!(s, r#"<text x="{}" y="{}" font-size="15" font-weight="bold">{}</text>"#, self.x0, self.y0 - 12.0, esc(title));
+        let _ = writeln!(
+            s,
+            r#"<text x="{}" y="{}" font-size="15" font-weight="bold">{}</text>"#,
+            self.x0,
+            self.y0 - 12.0,
+            esc(title)
+        );
         for i in 0..=5 {
             let v = self.ymax * i as f64 / 5.0;
             let y = self.y(v);
-            let _ = writeln!(s, r##"<line x1="{:.1}" y1="{y:.1}" x2="{:.1}" y2="{y:.1}" stroke="#e5e5e5"/>"##, self.x0, self.x0 + self.w);
-            let _ = writeln!(s, r#"<text x="{:.1}" y="{:.1}" font-size="11" text-anchor="end">{}</text>"#, self.x0 - 6.0, y + 4.0, yfmt(v));
+            let _ = writeln!(
+                s,
+                r##"<line x1="{:.1}" y1="{y:.1}" x2="{:.1}" y2="{y:.1}" stroke="#e5e5e5"/>"##,
+                self.x0,
+                self.x0 + self.w
+            );
+            let _ = writeln!(
+                s,
+                r#"<text x="{:.1}" y="{:.1}" font-size="11" text-anchor="end">{}</text>"#,
+                self.x0 - 6.0,
+                y + 4.0,
+                yfmt(v)
+            );
         }
         let xmax = self.xmax as usize;
         let step = ((xmax as f64 / 10.0).ceil() as usize).max(1);
         let mut t = 1;
         while t <= xmax {
             let x = self.x(t as f64);
-            let _ = writeln!(s, r##"<line x1="{x:.1}" y1="{:.1}" x2="{x:.1}" y2="{:.1}" stroke="#333"/>"##, self.y0 + self.h, self.y0 + self.h + 4.0);
-            let _ = writeln!(s, r#"<text x="{x:.1}" y="{:.1}" font-size="11" text-anchor="middle">{t}</text>"#, self.y0 + self.h + 16.0);
+            let _ = writeln!(
+                s,
+                r##"<line x1="{x:.1}" y1="{:.1}" x2="{x:.1}" y2="{:.1}" stroke="#333"/>"##,
+                self.y0 + self.h,
+                self.y0 + self.h + 4.0
+            );
+            let _ = writeln!(
+                s,
+                r#"<text x="{x:.1}" y="{:.1}" font-size="11" text-anchor="middle">{t}</text>"#,
+                self.y0 + self.h + 16.0
+            );
             t += step;
         }
         let _ = writeln!(
@@ -942,9 +986,18 @@ impl Panel {
             r##"<rect x="{}" y="{}" width="{}" height="{}" fill="none" stroke="#333"/>"##,
             self.x0, self.y0, self.w, self.h
         );
-        let _ = writeln!(s, r#"<text x="{:.1}" y="{:.1}" font-size="12" text-anchor="middle">round (week)</text>"#, self.x0 + self.w / 2.0, self.y0 + self.h + 32.0);
+        let _ = writeln!(
+            s,
+            r#"<text x="{:.1}" y="{:.1}" font-size="12" text-anchor="middle">round (week)</text>"#,
+            self.x0 + self.w / 2.0,
+            self.y0 + self.h + 32.0
+        );
         let (lx, ly) = (self.x0 - 46.0, self.y0 + self.h / 2.0);
-        let _ = writeln!(s, r#"<text x="{lx:.1}" y="{ly:.1}" font-size="12" text-anchor="middle" transform="rotate(-90 {lx:.1} {ly:.1})">{}</text>"#, esc(ylabel));
+        let _ = writeln!(
+            s,
+            r#"<text x="{lx:.1}" y="{ly:.1}" font-size="12" text-anchor="middle" transform="rotate(-90 {lx:.1} {ly:.1})">{}</text>"#,
+            esc(ylabel)
+        );
     }
     fn line(&self, s: &mut String, pts: &[(f64, f64)], color: &str, width: f64, dash: &str) {
         let d: Vec<String> = pts.iter().map(|&(x, y)| format!("{:.1},{:.1}", self.x(x), self.y(y))).collect();
@@ -959,29 +1012,49 @@ impl Panel {
 fn plot_svg(rows: &[RoundRow], a: &SimulateArgs, budget: usize) -> String {
     let (w, h) = (900.0, 720.0);
     let mut s = String::new();
-    let _ = writeln!(s, r#"<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" viewBox="0 0 {w} {h}" font-family="Helvetica, Arial, sans-serif">"#);
+    let _ = writeln!(
+        s,
+        r#"<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" viewBox="0 0 {w} {h}" font-family="Helvetica, Arial, sans-serif">"#
+    );
     let _ = writeln!(s, r##"<rect width="100%" height="100%" fill="white"/>"##);
     let _ = writeln!(
         s,
         r#"<text x="450" y="24" font-size="13" text-anchor="middle">iprscreen simulate --seed {} --items {} --budget {} --rounds {} --epsilon {} ({} inspections per round)</text>"#,
-        a.seed, a.items, esc(&a.budget), a.rounds, a.epsilon, budget
+        a.seed,
+        a.items,
+        esc(&a.budget),
+        a.rounds,
+        a.epsilon,
+        budget
     );
     let xmax = rows.len().max(2) as f64;
     // Panel 1: yield.
     let ymax = nice_max(rows.iter().flat_map(|r| r.per100.iter().copied()).fold(0.0, f64::max));
     let p1 = Panel { x0: 80.0, y0: 60.0, w: 600.0, h: 270.0, xmax, ymax };
-    p1.axes(&mut s, "Infringing parcels found per 100 inspections, equal budgets", "found per 100 inspections", &|v| format!("{v:.0}"));
+    p1.axes(&mut s, "Infringing parcels found per 100 inspections, equal budgets", "found per 100 inspections", &|v| {
+        format!("{v:.0}")
+    });
     for (k, name) in STRATEGIES.iter().enumerate() {
         let pts: Vec<(f64, f64)> = rows.iter().map(|r| (r.round as f64, r.per100[k])).collect();
         p1.line(&mut s, &pts, COLORS[k], if k == FEEDBACK { 2.5 } else { 1.6 }, if k == 4 { "5,4" } else { "none" });
         let ly = 80.0 + 22.0 * k as f64;
-        let _ = writeln!(s, r#"<line x1="700" y1="{ly}" x2="728" y2="{ly}" stroke="{}" stroke-width="2.5" stroke-dasharray="{}"/>"#, COLORS[k], if k == 4 { "5,4" } else { "none" });
+        let _ = writeln!(
+            s,
+            r#"<line x1="700" y1="{ly}" x2="728" y2="{ly}" stroke="{}" stroke-width="2.5" stroke-dasharray="{}"/>"#,
+            COLORS[k],
+            if k == 4 { "5,4" } else { "none" }
+        );
         let _ = writeln!(s, r#"<text x="734" y="{:.1}" font-size="12">{}</text>"#, ly + 4.0, esc(name));
     }
     // Panel 2: prevalence estimate from the random floor.
     let ymax2 = nice_max(100.0 * rows.iter().map(|r| r.ci[1].max(r.prevalence)).fold(0.0, f64::max));
     let p2 = Panel { x0: 80.0, y0: 400.0, w: 600.0, h: 250.0, xmax, ymax: ymax2 };
-    p2.axes(&mut s, "Overall prevalence: estimate from the ε random floor (95% interval) vs truth", "prevalence (%)", &|v| format!("{v:.1}%"));
+    p2.axes(
+        &mut s,
+        "Overall prevalence: estimate from the ε random floor (95% interval) vs truth",
+        "prevalence (%)",
+        &|v| format!("{v:.1}%"),
+    );
     for r in rows {
         let x = p2.x(r.round as f64);
         let _ = writeln!(
@@ -996,9 +1069,18 @@ fn plot_svg(rows: &[RoundRow], a: &SimulateArgs, budget: usize) -> String {
     }
     let truth: Vec<(f64, f64)> = rows.iter().map(|r| (r.round as f64, 100.0 * r.prevalence)).collect();
     p2.line(&mut s, &truth, "#000", 1.8, "none");
-    let _ = writeln!(s, r##"<line x1="700" y1="420" x2="728" y2="420" stroke="#000" stroke-width="2"/><text x="734" y="424" font-size="12">true prevalence</text>"##);
-    let _ = writeln!(s, r##"<circle cx="714" cy="442" r="3" fill="#d62728"/><text x="734" y="446" font-size="12">estimate</text>"##);
-    let _ = writeln!(s, r##"<line x1="714" y1="458" x2="714" y2="474" stroke="#d62728" stroke-opacity="0.45" stroke-width="5"/><text x="734" y="470" font-size="12">95% interval</text>"##);
+    let _ = writeln!(
+        s,
+        r##"<line x1="700" y1="420" x2="728" y2="420" stroke="#000" stroke-width="2"/><text x="734" y="424" font-size="12">true prevalence</text>"##
+    );
+    let _ = writeln!(
+        s,
+        r##"<circle cx="714" cy="442" r="3" fill="#d62728"/><text x="734" y="446" font-size="12">estimate</text>"##
+    );
+    let _ = writeln!(
+        s,
+        r##"<line x1="714" y1="458" x2="714" y2="474" stroke="#d62728" stroke-opacity="0.45" stroke-width="5"/><text x="734" y="470" font-size="12">95% interval</text>"##
+    );
     let _ = writeln!(s, "</svg>");
     s
 }

@@ -182,7 +182,13 @@ fn write_hit(out: &mut impl Write, h: &Hit) -> std::io::Result<()> {
         h.rank, h.name, h.mark_id, h.score, h.matched_field, h.how
     )?;
     let holder = if h.holder.is_empty() { "-" } else { &h.holder };
-    writeln!(out, "    classes {}  holder {}{}", classes.join(","), holder, if h.recorded { "  recorded" } else { "" })?;
+    writeln!(
+        out,
+        "    classes {}  holder {}{}",
+        classes.join(","),
+        holder,
+        if h.recorded { "  recorded" } else { "" }
+    )?;
     if !h.matched_aliases.is_empty() {
         writeln!(out, "    matched aliases: {}", h.matched_aliases.join(", "))?;
     }

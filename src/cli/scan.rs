@@ -108,9 +108,7 @@ enum Entry {
 fn column_map(maps: &[String]) -> Result<ColumnMap> {
     let mut m = ColumnMap::default();
     for spec in maps {
-        let (field, col) = spec
-            .split_once('=')
-            .with_context(|| format!("--map `{spec}`: expected FIELD=COLUMN"))?;
+        let (field, col) = spec.split_once('=').with_context(|| format!("--map `{spec}`: expected FIELD=COLUMN"))?;
         let col = Some(col.trim().to_string());
         match field.trim() {
             "id" => m.id = col,
@@ -180,9 +178,9 @@ pub fn run(args: ScanArgs) -> Result<i32> {
 
     let stdout = io::stdout();
     let sink: Box<dyn Write> = match &args.output {
-        Some(p) => Box::new(io::BufWriter::new(
-            std::fs::File::create(p).with_context(|| format!("creating {}", p.display()))?,
-        )),
+        Some(p) => {
+            Box::new(io::BufWriter::new(std::fs::File::create(p).with_context(|| format!("creating {}", p.display()))?))
+        }
         None => Box::new(io::BufWriter::with_capacity(1 << 16, stdout.lock())),
     };
     let mut writer = Writer::new(sink, args.format, args.hits_only);
@@ -206,7 +204,17 @@ pub fn run(args: ScanArgs) -> Result<i32> {
             }
         };
         let progress = !args.no_progress && !is_stdin && io::stderr().is_terminal();
-        scan_records(&engine, records, input, progress, &mut writer, &mut summary, &mut counts, args.fail_on, lot.as_mut())?;
+        scan_records(
+            &engine,
+            records,
+            input,
+            progress,
+            &mut writer,
+            &mut summary,
+            &mut counts,
+            args.fail_on,
+            lot.as_mut(),
+        )?;
     }
     let mut plan_line = None;
     let mut plan_json = None;
@@ -217,7 +225,14 @@ pub fn run(args: ScanArgs) -> Result<i32> {
             (None, Some(f)) => (f * n as f64).round() as usize,
             (None, None) => unreachable!("budgeted"),
         };
-        let plan = apply_plan(lot, &engine, state.as_deref(), Params { budget: k, epsilon, seed: args.seed }, &mut writer, &mut summary)?;
+        let plan = apply_plan(
+            lot,
+            &engine,
+            state.as_deref(),
+            Params { budget: k, epsilon, seed: args.seed },
+            &mut writer,
+            &mut summary,
+        )?;
         eprintln!("iprscreen: {}", plan.summary_line());
         plan_line = Some(plan.summary_line());
         plan_json = Some(plan.to_json());
@@ -405,7 +420,9 @@ fn apply_plan(
                 // explanation, replace the selection clause by the plan's.
                 for r in v.reasons.iter_mut() {
                     if r.starts_with("sampling rate ") {
-                        if let Some(pos) = r.find("; selected by keyed hash").or_else(|| r.find("; not selected by keyed hash")) {
+                        if let Some(pos) =
+                            r.find("; selected by keyed hash").or_else(|| r.find("; not selected by keyed hash"))
+                        {
                             r.truncate(pos);
                         }
                     }

@@ -44,18 +44,27 @@ pub fn check(a: CheckArgs) -> Result<i32> {
     let warnings = diags.iter().filter(|d| d.severity == Severity::Warning).count();
     match a.format {
         TextOrJson::Json => {
-            println!("{}", serde_json::to_string_pretty(&serde_json::json!({
-                "diagnostics": diags,
-                "errors": diags.iter().filter(|d| d.severity == Severity::Error).count(),
-                "warnings": warnings,
-            }))?);
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&serde_json::json!({
+                    "diagnostics": diags,
+                    "errors": diags.iter().filter(|d| d.severity == Severity::Error).count(),
+                    "warnings": warnings,
+                }))?
+            );
         }
         TextOrJson::Text => {
             for d in &diags {
                 println!("{}", d.render());
             }
             let name = a.ruleset.as_ref().map_or("default".to_string(), |p| p.display().to_string());
-            let status = if errors > 0 { "FAIL" } else if warnings > 0 { "WARN" } else { "PASS" };
+            let status = if errors > 0 {
+                "FAIL"
+            } else if warnings > 0 {
+                "WARN"
+            } else {
+                "PASS"
+            };
             println!(
                 "[ {status} ] {name}: {} error(s), {warnings} warning(s)",
                 diags.iter().filter(|d| d.severity == Severity::Error).count()
@@ -84,9 +93,12 @@ pub fn test(a: TestArgs) -> Result<i32> {
     let results = iprscreen::testing::run(&rs, &engine);
     let failed = results.iter().filter(|r| !r.passed).count();
     match a.format {
-        TextOrJson::Json => println!("{}", serde_json::to_string_pretty(&serde_json::json!({
-            "cases": results, "passed": results.len() - failed, "failed": failed,
-        }))?),
+        TextOrJson::Json => println!(
+            "{}",
+            serde_json::to_string_pretty(&serde_json::json!({
+                "cases": results, "passed": results.len() - failed, "failed": failed,
+            }))?
+        ),
         TextOrJson::Text => {
             for r in &results {
                 if r.passed && !a.verbose {

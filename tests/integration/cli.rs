@@ -34,7 +34,8 @@ fn run(args: &[&str]) -> Out {
 }
 
 fn run_stdin(args: &[&str], input: &str) -> Out {
-    let mut child = bin().args(args).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    let mut child =
+        bin().args(args).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
     child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
     let o = child.wait_with_output().unwrap();
     Out {
@@ -81,7 +82,11 @@ fn scan_csv_sample_gives_one_verdict_per_row_in_order() {
 fn scan_jsonl_and_both_ceb_messages() {
     let o = run(&["scan", "examples/manifests/sample.jsonl"]);
     assert_eq!(o.code, 0, "{}", o.stderr);
-    let n = std::fs::read_to_string(root().join("examples/manifests/sample.jsonl")).unwrap().lines().filter(|l| !l.trim().is_empty()).count();
+    let n = std::fs::read_to_string(root().join("examples/manifests/sample.jsonl"))
+        .unwrap()
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .count();
     assert_eq!(jsonl(&o.stdout).len(), n);
 
     for f in ["examples/manifests/sample_ceb603.xml", "examples/manifests/sample_ceb621.xml"] {
@@ -117,13 +122,8 @@ fn scan_several_inputs_and_input_format_flag() {
 
 #[test]
 fn stdin_streams_one_verdict_per_line_as_it_arrives() {
-    let mut child = bin()
-        .args(["scan", "-"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut child =
+        bin().args(["scan", "-"]).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
     let mut stdin = child.stdin.take().unwrap();
     let stdout = child.stdout.take().unwrap();
     let (tx, rx) = mpsc::channel();
@@ -231,7 +231,8 @@ fn output_formats_filters_and_exit_codes() {
 
     let o = run(&["scan", "--hits-only", f]);
     let hits = jsonl(&o.stdout);
-    let expected = all.iter().filter(|v| ["medium", "high", "critical"].contains(&v["level"].as_str().unwrap())).count();
+    let expected =
+        all.iter().filter(|v| ["medium", "high", "critical"].contains(&v["level"].as_str().unwrap())).count();
     assert_eq!(hits.len(), expected);
     assert!(expected > 0 && expected < all.len());
 
@@ -239,8 +240,14 @@ fn output_formats_filters_and_exit_codes() {
     assert!(jsonl(&o.stdout).iter().all(|v| v["level"] == "critical"));
 
     assert_eq!(run(&["scan", "--fail-on", "high", f]).code, 1);
-    assert_eq!(run(&["scan", "--fail-on", "critical", "examples/manifests/sample.jsonl", "--hits-only=critical"]).code,
-        if jsonl(&run(&["scan", "examples/manifests/sample.jsonl"]).stdout).iter().any(|v| v["level"] == "critical") { 1 } else { 0 });
+    assert_eq!(
+        run(&["scan", "--fail-on", "critical", "examples/manifests/sample.jsonl", "--hits-only=critical"]).code,
+        if jsonl(&run(&["scan", "examples/manifests/sample.jsonl"]).stdout).iter().any(|v| v["level"] == "critical") {
+            1
+        } else {
+            0
+        }
+    );
     let o = run(&["scan", "--fail-on", "bogus", f]);
     assert_eq!(o.code, 2);
 }
@@ -306,7 +313,10 @@ fn check_test_and_sample_size_commands() {
     assert_eq!(run(&["test", "tests/data/rulesets/parties"]).code, 0);
     assert_eq!(run(&["check", "/nonexistent/ruleset"]).code, 2);
 
-    assert_eq!(run(&["sample-size", "--lot", "100", "--prevalence", "0.05", "--confidence", "0.95"]).stdout.trim(), "45");
+    assert_eq!(
+        run(&["sample-size", "--lot", "100", "--prevalence", "0.05", "--confidence", "0.95"]).stdout.trim(),
+        "45"
+    );
     assert_eq!(run(&["sample-size", "--prevalence", "0.05", "--confidence", "0.95"]).stdout.trim(), "59");
     let v: Value = serde_json::from_str(&run(&["sample-size", "--lot", "1000", "--format", "json"]).stdout).unwrap();
     assert_eq!(v["n"], 57);

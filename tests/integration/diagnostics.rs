@@ -11,7 +11,8 @@ use iprscreen::{Engine, Ruleset};
 fn diagnostics_match_golden_files() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/diagnostics");
     let bless = std::env::var_os("IPRSCREEN_BLESS").is_some();
-    let mut dirs: Vec<_> = std::fs::read_dir(&root).unwrap().map(|e| e.unwrap().path()).filter(|p| p.is_dir()).collect();
+    let mut dirs: Vec<_> =
+        std::fs::read_dir(&root).unwrap().map(|e| e.unwrap().path()).filter(|p| p.is_dir()).collect();
     dirs.sort();
     assert!(!dirs.is_empty());
     let mut failures = Vec::new();
@@ -22,7 +23,9 @@ fn diagnostics_match_golden_files() {
         files.sort();
         let sources = files
             .iter()
-            .map(|f| Source::new(rel.join(f.file_name().unwrap()).display().to_string(), std::fs::read_to_string(f).unwrap()))
+            .map(|f| {
+                Source::new(rel.join(f.file_name().unwrap()).display().to_string(), std::fs::read_to_string(f).unwrap())
+            })
             .collect();
         let result = Ruleset::from_sources(sources).and_then(|rs| Engine::from_ruleset(&rs));
         let actual = match result {

@@ -29,7 +29,8 @@ fn default_ruleset_is_big_enough() {
 #[test]
 fn evidence_spans_point_into_the_original_text() {
     let e = engine();
-    for text in ["ＮＩＫＥ 卫衣 男", "新款 耐克 卫衣", "Gucci 구찌 가방", "𝗡𝗜𝗞𝗘 hoodie", "N\u{200B}IKE hoodie"] {
+    for text in ["ＮＩＫＥ 卫衣 男", "新款 耐克 卫衣", "Gucci 구찌 가방", "𝗡𝗜𝗞𝗘 hoodie", "N\u{200B}IKE hoodie"]
+    {
         let v = e.scan(&Item::new("x", text));
         assert!(!v.marks.is_empty(), "{text}: no mark");
         for m in &v.marks {
@@ -70,7 +71,8 @@ fn batch_scan_keeps_input_order_and_matches_single_scans() {
 
 #[test]
 fn selection_is_reproducible_with_a_seed() {
-    let items: Vec<Item> = (0..500).map(|i| Item::new(format!("p{i}"), "cotton t-shirt").with_hs_code("6109")).collect();
+    let items: Vec<Item> =
+        (0..500).map(|i| Item::new(format!("p{i}"), "cotton t-shirt").with_hs_code("6109")).collect();
     let a: Vec<bool> = engine().with_seed(7).scan_batch(&items).iter().map(|v| v.selected).collect();
     let b: Vec<bool> = engine().with_seed(7).scan_batch(&items).iter().map(|v| v.selected).collect();
     let c: Vec<bool> = engine().with_seed(8).scan_batch(&items).iter().map(|v| v.selected).collect();
@@ -118,7 +120,17 @@ fn in_memory_sources_build_an_engine() {
 fn never_panics_on_odd_text() {
     let e = engine();
     let long = "耐克".repeat(5000);
-    for t in ["", " ", "\u{0}", "\u{FEFF}\u{200B}", "ＮＩＫＥ\u{301}\u{301}", "a\u{301}", long.as_str(), "🙂🙂 nike 🙂", "ǅ ǈ ﬃ ㎏ ℡"] {
+    for t in [
+        "",
+        " ",
+        "\u{0}",
+        "\u{FEFF}\u{200B}",
+        "ＮＩＫＥ\u{301}\u{301}",
+        "a\u{301}",
+        long.as_str(),
+        "🙂🙂 nike 🙂",
+        "ǅ ǈ ﬃ ㎏ ℡",
+    ] {
         let v = e.scan(&Item::new("x", t));
         for m in &v.marks {
             assert!(t.is_char_boundary(m.span[0]) && t.is_char_boundary(m.span[1]));

@@ -174,7 +174,8 @@ aliases = ["茲克"]
     )
     .unwrap();
     let (rsd, ix) = (rs.display().to_string(), t.path("ix"));
-    let o = run_in(&t.0, &["registry", "search", "g7654321", "--ruleset", &rsd, "--index-dir", &ix, "--format", "json"]);
+    let o =
+        run_in(&t.0, &["registry", "search", "g7654321", "--ruleset", &rsd, "--index-dir", &ix, "--format", "json"]);
     assert_eq!(o.code, 0, "{}", o.stderr);
     let v: Value = serde_json::from_str(o.stdout.trim()).unwrap();
     assert_eq!(v[0]["mark_id"], "zyxcorp");
@@ -185,10 +186,25 @@ aliases = ["茲克"]
     let csv = t.0.join("reg.csv");
     std::fs::write(&csv, "name,aliases,classes,holder\nQuuxwear,库克斯,25,Quux Ltd\n").unwrap();
     let csvs = csv.display().to_string();
-    let o = run_in(&t.0, &["registry", "search", "quuxware", "--ruleset", &rsd, "--registry", &csvs, "--index-dir", &ix]);
+    let o =
+        run_in(&t.0, &["registry", "search", "quuxware", "--ruleset", &rsd, "--registry", &csvs, "--index-dir", &ix]);
     assert_eq!(o.code, 0, "{}{}", o.stdout, o.stderr);
     assert!(o.stdout.contains("Quuxwear"), "{}", o.stdout);
-    let o = run_in(&t.0, &["registry", "search", "zyxcorp", "--ruleset", &rsd, "--registry", &csvs, "--registry-only", "--index-dir", &ix]);
+    let o = run_in(
+        &t.0,
+        &[
+            "registry",
+            "search",
+            "zyxcorp",
+            "--ruleset",
+            &rsd,
+            "--registry",
+            &csvs,
+            "--registry-only",
+            "--index-dir",
+            &ix,
+        ],
+    );
     assert_eq!(o.code, 1, "{}{}", o.stdout, o.stderr);
 
     // Duplicates: 兹克 and 茲克 are one name after Traditional→Simplified folding.
@@ -196,7 +212,10 @@ aliases = ["茲克"]
     assert_eq!(o.code, 1, "{}{}", o.stdout, o.stderr);
     let v: Value = serde_json::from_str(o.stdout.trim()).unwrap();
     assert_eq!(v.as_array().unwrap().len(), 1, "{v}");
-    assert_eq!((v[0]["a"].as_str(), v[0]["b"].as_str(), v[0]["distance"].as_u64()), (Some("zyxcorp"), Some("zyxcorps"), Some(0)));
+    assert_eq!(
+        (v[0]["a"].as_str(), v[0]["b"].as_str(), v[0]["distance"].as_u64()),
+        (Some("zyxcorp"), Some("zyxcorps"), Some(0))
+    );
     let o = run_in(&t.0, &["registry", "dupes", "--ruleset", &rsd, "--index-dir", &ix]);
     assert!(o.stdout.contains("zyxcorp `兹克` ~ zyxcorps `茲克`  (same)"), "{}", o.stdout);
 }

@@ -112,7 +112,8 @@ fn feedback_creates_and_atomically_replaces_the_state() {
     let st: Value = serde_json::from_str(&std::fs::read_to_string(&state).unwrap()).unwrap();
     assert_eq!(st["outcomes"], 5);
     assert_eq!(st["as_of"], "2025-03-10");
-    let names: Vec<String> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    let names: Vec<String> =
+        std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
     assert_eq!(names.len(), 3, "only the two CSVs and the state: {names:?}");
 
     // --dry-run reports but does not write.
@@ -170,7 +171,17 @@ fn scan_with_state_explains_rates_from_outcomes() {
 
 #[test]
 fn scan_with_a_budget_plans_the_lot() {
-    let o = run(&["scan", "examples/manifests/sample.csv", "--budget", "20", "--epsilon", "0.1", "--seed", "3", "--summary"]);
+    let o = run(&[
+        "scan",
+        "examples/manifests/sample.csv",
+        "--budget",
+        "20",
+        "--epsilon",
+        "0.1",
+        "--seed",
+        "3",
+        "--summary",
+    ]);
     assert_eq!(o.code, 0, "{}", o.stderr);
     let v = jsonl(&o.stdout);
     let verdicts: Vec<&Value> = v.iter().filter(|x| x["type"] == "verdict").collect();
@@ -199,7 +210,17 @@ fn scan_with_a_budget_plans_the_lot() {
     assert_eq!((sampled + flagged) as usize, selected);
     assert!(o.stderr.contains("budget plan: 20 of 42 parcel(s) opened"), "{}", o.stderr);
     // Reproducible with the seed; another seed draws other parcels.
-    let again = run(&["scan", "examples/manifests/sample.csv", "--budget", "20", "--epsilon", "0.1", "--seed", "3", "--summary"]);
+    let again = run(&[
+        "scan",
+        "examples/manifests/sample.csv",
+        "--budget",
+        "20",
+        "--epsilon",
+        "0.1",
+        "--seed",
+        "3",
+        "--summary",
+    ]);
     assert_eq!(again.stdout, o.stdout);
     // A share of the lot: 42 × 0.5 = 21.
     let o = run(&["scan", "examples/manifests/sample.csv", "--budget-share", "0.5", "--format", "csv"]);
@@ -226,7 +247,13 @@ fn simulate_prints_the_table_and_writes_a_plot() {
     let svg = dir.join("sim.svg");
     let o = run(&["simulate", "--seed", "1", "--items", "1000", "--rounds", "8", "--plot", s(&svg)]);
     assert_eq!(o.code, 0, "{}", o.stderr);
-    for row in ["uniform random", "fixed risk rules", "feedback, posterior mean", "feedback, Thompson draw", "oracle (Bayes-optimal)"] {
+    for row in [
+        "uniform random",
+        "fixed risk rules",
+        "feedback, posterior mean",
+        "feedback, Thompson draw",
+        "oracle (Bayes-optimal)",
+    ] {
         assert!(o.stdout.contains(row), "missing {row} in {}", o.stdout);
     }
     assert!(o.stdout.contains("pooled prevalence estimate"), "{}", o.stdout);
@@ -235,7 +262,10 @@ fn simulate_prints_the_table_and_writes_a_plot() {
     assert!(plot.contains("polyline") && plot.contains("found per 100 inspections"));
     // Deterministic from the seed.
     let again = run(&["simulate", "--seed", "1", "--items", "1000", "--rounds", "8"]);
-    assert_eq!(again.stdout.lines().skip(1).take(8).collect::<Vec<_>>(), o.stdout.lines().skip(1).take(8).collect::<Vec<_>>());
+    assert_eq!(
+        again.stdout.lines().skip(1).take(8).collect::<Vec<_>>(),
+        o.stdout.lines().skip(1).take(8).collect::<Vec<_>>()
+    );
     // JSON: equal budgets, the ≥ 3× target (4.6× for this seed; fixed seed,
     // so this is not a statistical test), the random floor's estimate.
     let o = run(&["simulate", "--seed", "1", "--items", "1000", "--rounds", "8", "--format", "json"]);
