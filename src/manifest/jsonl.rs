@@ -555,27 +555,7 @@ mod tests {
         assert_eq!((ok(&rows[2]).id.as_str(), rows.len()), ("c", 3));
     }
 
-    struct OneByte(Vec<u8>, usize);
-
-    impl Read for OneByte {
-        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-            if self.1 >= self.0.len() || buf.is_empty() {
-                return Ok(0);
-            }
-            buf[0] = self.0[self.1];
-            self.1 += 1;
-            Ok(1)
-        }
-    }
-
-    impl BufRead for OneByte {
-        fn fill_buf(&mut self) -> io::Result<&[u8]> {
-            Ok(&self.0[self.1..(self.1 + 1).min(self.0.len())])
-        }
-        fn consume(&mut self, amt: usize) {
-            self.1 += amt;
-        }
-    }
+    use crate::manifest::OneByte;
 
     #[test]
     fn one_byte_reads() {

@@ -444,6 +444,32 @@ pub(crate) fn quote(value: &str) -> String {
     }
 }
 
+/// A reader that hands out one byte per call, like a slow pipe (tests only).
+#[cfg(test)]
+pub(crate) struct OneByte(pub Vec<u8>, pub usize);
+
+#[cfg(test)]
+impl std::io::Read for OneByte {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.1 >= self.0.len() || buf.is_empty() {
+            return Ok(0);
+        }
+        buf[0] = self.0[self.1];
+        self.1 += 1;
+        Ok(1)
+    }
+}
+
+#[cfg(test)]
+impl BufRead for OneByte {
+    fn fill_buf(&mut self) -> std::io::Result<&[u8]> {
+        Ok(&self.0[self.1..(self.1 + 1).min(self.0.len())])
+    }
+    fn consume(&mut self, amt: usize) {
+        self.1 += amt;
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
