@@ -74,6 +74,8 @@ pub(crate) enum Target {
         weight: f32,
         is_name: bool,
         script: bool,
+        /// A masked form (`香*`) generated from a Chinese name.
+        masked: bool,
     },
     Term {
         rule: u32,
@@ -135,6 +137,8 @@ pub(crate) struct Compiled {
     /// Latin mark patterns folded like the folded view, and their automaton.
     pub fold_patterns: Vec<Pattern>,
     pub fold_automaton: Option<Literals>,
+    /// Misspelt and masked Latin marks.
+    pub fuzzy: crate::fuzzy::FuzzyIndex,
     /// Regex rules without a prefilter, run on every item as one set.
     pub regex_set: Option<RegexSet>,
     /// Regex rules with a prefilter (run only when a gate literal matched).
@@ -194,12 +198,15 @@ struct Builder<'a> {
     index: HashMap<String, u32>,
     fold_patterns: Vec<Pattern>,
     fold_index: HashMap<String, u32>,
+    fuzzy: crate::fuzzy::FuzzyIndex,
 }
 
 /// The same target, marked as matched through the other Chinese script.
 fn script_variant(t: Target) -> Target {
     match t {
-        Target::Mark { mark, kind, weight, is_name, .. } => Target::Mark { mark, kind, weight, is_name, script: true },
+        Target::Mark { mark, kind, weight, is_name, masked, .. } => {
+            Target::Mark { mark, kind, weight, is_name, script: true, masked }
+        }
         other => other,
     }
 }
@@ -333,6 +340,7 @@ pub(crate) fn compile(rs: &Ruleset) -> Result<Compiled, RulesetError> {
         index: HashMap::new(),
         fold_patterns: Vec::new(),
         fold_index: HashMap::new(),
+        fuzzy: crate::fuzzy::FuzzyIndex::default(),
     };
 
     // --- metadata, scoring, policy, currency -------------------------------
@@ -428,6 +436,9 @@ pub(crate) fn compile(rs: &Ruleset) -> Result<Compiled, RulesetError> {
     }
 
     // --- marks --------------------------------------------------------------
+    b.fuzzy = crate::fuzzy::FuzzyIndex::new(scoring.fuzzy_min_length);
+    // (first character, length) of Chinese names → (mark, weight), for masks.
+    let mut masked_han: HashMap<(char, usize), Vec<(u32, f32)>> = HashMap::new();
     let mut marks = Vec::new();
     let mut mark_ids: HashMap<String, (usize, std::ops::Range<usize>)> = HashMap::new();
     let mut parties: HashMap<String, Vec<PartyRef>> = HashMap::new();
@@ -552,7 +563,25 @@ pub(crate) fn compile(rs: &Ruleset) -> Result<Compiled, RulesetError> {
                     AliasKind::Nickname => scoring.mark_nickname,
                     AliasKind::Model => scoring.mark_model,
                 }) as f32;
-                b.literal(text, Target::Mark { mark: mi, kind, weight: w, is_name, script: false });
+                let target = Target::Mark { mark: mi, kind, weight: w, is_name, script: false, masked: false };
+                b.literal(text, target);
+                // Misspellings: names, aliases, nicknames and product lines,
+                // not abbreviations or ordinary-word aliases.
+                if matches!(kind, AliasKind::Name | AliasKind::Alias | AliasKind::Nickname | AliasKind::Model) {
+                    for form in std::iter::once(norm.clone()).chain(strip_accents(&norm)) {
+                        if let Some(key) = crate::fuzzy::key_of(&form) {
+                            b.fuzzy.add(key, target);
+                        }
+                    }
+                }
+                // Masked Chinese names: 香* / 香** for 香奈儿.
+                let han: Vec<char> = norm.chars().collect();
+                if matches!(kind, AliasKind::Name | AliasKind::Alias)
+                    && (2..=5).contains(&han.len())
+                    && han.iter().all(|&c| ('\u{4E00}'..='\u{9FFF}').contains(&c))
+                {
+                    masked_han.entry((han[0], han.len())).or_insert_with(Vec::new).push((mi, w));
+                }
             }
             marks.push(Mark {
                 id,
@@ -564,6 +593,31 @@ pub(crate) fn compile(rs: &Ruleset) -> Result<Compiled, RulesetError> {
                 contact: m.contact.clone(),
                 prices,
             });
+        }
+    }
+
+    // Masked Chinese names (香*, 古～, 香**): the first character and one mask
+    // per hidden character, only when no other mark's name of that length
+    // starts with the same character (迪* could be Dior or Disney).
+    let mut masked: Vec<_> = masked_han.into_iter().collect();
+    masked.sort_by_key(|((c, n), _)| (*c, *n));
+    for ((first, len), owners) in masked {
+        let mark = owners[0].0;
+        if owners.iter().any(|(m, _)| *m != mark) {
+            continue;
+        }
+        let weight = owners.iter().map(|(_, w)| *w).fold(0.0f32, f32::max) * scoring.fuzzy as f32;
+        let target =
+            Target::Mark { mark, kind: AliasKind::Nickname, weight, is_name: false, script: false, masked: true };
+        for mask in ['*', '~', '〜', '×', '○', 'x'] {
+            let hidden = len - 1;
+            let mut forms = vec![std::iter::once(first).chain(std::iter::repeat_n(mask, hidden)).collect::<String>()];
+            if hidden > 1 {
+                forms.push(format!("{first}{mask}"));
+            }
+            for f in forms {
+                b.literal(&f, target);
+            }
         }
     }
 
@@ -784,6 +838,30 @@ pub(crate) fn compile(rs: &Ruleset) -> Result<Compiled, RulesetError> {
         }
     }
 
+    // Words the ruleset itself uses (category words, guards, terms, cues)
+    // and everyday English words are never reported as misspelt marks.
+    if !b.fuzzy.is_empty() {
+        for p in &b.patterns {
+            if p.targets.iter().all(|t| matches!(t, Target::Mark { .. })) {
+                continue;
+            }
+            if let Some(k) = crate::fuzzy::key_of(&p.text) {
+                b.fuzzy.add_ordinary(&k);
+            }
+            for w in p.text.split(' ') {
+                if let Some(k) = crate::fuzzy::key_of(w) {
+                    b.fuzzy.add_ordinary(&k);
+                }
+            }
+        }
+        for w in &scoring.fuzzy_ignore {
+            if let Some(k) = crate::fuzzy::key_of(&normalize_pattern(w)) {
+                b.fuzzy.add_ordinary(&k);
+            }
+        }
+        b.fuzzy.add_dictionary(crate::fuzzy::WORDS);
+    }
+
     let (errors, warnings): (Vec<_>, Vec<_>) =
         b.diags.into_iter().partition(|d| d.severity == crate::diagnostic::Severity::Error);
     if !errors.is_empty() {
@@ -874,6 +952,7 @@ pub(crate) fn compile(rs: &Ruleset) -> Result<Compiled, RulesetError> {
         automaton,
         fold_patterns: b.fold_patterns,
         fold_automaton,
+        fuzzy: b.fuzzy,
         regex_set,
         gated_regexes: gated,
         regex_rules,

@@ -45,6 +45,8 @@ pub struct Scratch {
     term_hits: Vec<TermHit>,
     gates: Vec<u32>,
     fold: crate::fold::Folded,
+    fuzzy_scratch: crate::fuzzy::FuzzyScratch,
+    fuzzy_hits: Vec<crate::fuzzy::FuzzyHit>,
     field_idx: u8,
 }
 
@@ -67,6 +69,8 @@ struct Cand {
     field: u8,
     orig: (usize, usize),
     view: View,
+    /// Approximate (`Fuzzy`) or masked match; `None` for literal matches.
+    how: Option<How>,
     compat: bool,
     /// Character positions in the normalised field (for windows).
     cstart: usize,
@@ -105,6 +109,8 @@ pub struct EngineStats {
     pub automaton: String,
     /// Heap bytes used by the automaton.
     pub automaton_bytes: usize,
+    /// Mark keys indexed for misspelt and masked matching.
+    pub fuzzy_keys: usize,
 }
 
 impl Engine {
@@ -163,6 +169,7 @@ impl Engine {
             guards: c.guards.len(),
             automaton: if c.automaton.is_some() { "bytewise double-array".into() } else { "none".into() },
             automaton_bytes: c.automaton.as_ref().map_or(0, |a| a.0.heap_bytes()),
+            fuzzy_keys: c.fuzzy.keys(),
         }
     }
 
@@ -215,7 +222,9 @@ impl Engine {
             }
             let text = if cand.field == 0 { &item.description } else { item.brand.as_deref().unwrap_or("") };
             let matched = text.get(cand.orig.0..cand.orig.1).unwrap_or("").to_string();
-            let how = if cand.view == View::Normalized || cand.view == View::Folded {
+            let how = if let Some(h) = cand.how {
+                h
+            } else if cand.view == View::Normalized || cand.view == View::Folded {
                 How::Normalized
             } else if cand.is_name {
                 How::Exact
@@ -265,7 +274,8 @@ impl Engine {
                 How::Normalized => {
                     format!("as `{matched}` after normalisation (full-width, styled or hidden characters)")
                 }
-                How::Fuzzy => format!("as `{matched}` (approximate)"),
+                How::Fuzzy => format!("as `{matched}`, one letter from the name (misspelt)"),
+                How::Masked => format!("as `{matched}` with letters hidden by a mask"),
             };
             let class_word = if in_class {
                 format!(
@@ -674,7 +684,7 @@ impl Engine {
         for h in &s.hits {
             for t in &c.patterns[h.pat as usize].targets {
                 match *t {
-                    Target::Mark { mark, kind, weight, is_name, script } => {
+                    Target::Mark { mark, kind, weight, is_name, script, masked } => {
                         if s.guards
                             .iter()
                             .any(|&(gs, ge)| gs <= h.start && h.end <= ge && (ge - gs) > (h.end - h.start))
@@ -706,6 +716,7 @@ impl Engine {
                             field,
                             orig,
                             view,
+                            how: masked.then_some(How::Masked),
                             compat: false,
                         });
                     }
@@ -765,10 +776,44 @@ impl Engine {
                             field,
                             orig,
                             view: View::Folded,
+                            how: None,
                             compat: false,
                         });
                     }
                 }
+            }
+        }
+        // Misspelt and masked Latin marks (`Addidas`, `G*cci`), where no
+        // literal candidate covers the token already.
+        if !c.fuzzy.is_empty() && norm.bytes().any(|b| b.is_ascii_alphabetic()) {
+            s.fuzzy_hits.clear();
+            c.fuzzy.find(&mut s.fuzzy_scratch, norm, &mut s.fuzzy_hits);
+            for fh in &s.fuzzy_hits {
+                let Target::Mark { mark, kind, weight, is_name, .. } = fh.target else { continue };
+                let (st, en) = (fh.start, fh.end);
+                if s.cands[first_cand..].iter().any(|c2| c2.start < en && st < c2.end) {
+                    continue;
+                }
+                if s.guards.iter().any(|&(gs, ge)| gs <= st && en <= ge) {
+                    continue;
+                }
+                let orig = s.norm.to_original(st, en);
+                let (cstart, cend) = char_pos(norm, st, en);
+                s.cands.push(Cand {
+                    cstart,
+                    cend,
+                    mark,
+                    kind,
+                    weight: weight * c.scoring.fuzzy as f32,
+                    is_name,
+                    start: st,
+                    end: en,
+                    field,
+                    orig,
+                    view: if s.norm.is_identity() { View::Raw } else { View::Normalized },
+                    how: Some(if fh.masked { How::Masked } else { How::Fuzzy }),
+                    compat: false,
+                });
             }
         }
         // Drop mark candidates inside a longer candidate (e.g. `balance` in `new balance`).

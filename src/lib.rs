@@ -41,6 +41,7 @@ pub mod engine;
 pub mod error;
 pub mod feedback;
 pub mod fold;
+mod fuzzy;
 pub mod item;
 pub mod manifest;
 pub mod mutate;

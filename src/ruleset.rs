@@ -358,6 +358,15 @@ pub struct Scoring {
     pub prone_floor: f64,
     /// Counterfeit-prone categories.
     pub prone: Vec<String>,
+    /// Factor on a mark's weight when it is found misspelt (`Addidas`) or
+    /// masked (`G*cci`, `香*`).
+    pub fuzzy: f64,
+    /// Shortest mark (letters and digits) matched with one edit; 0 turns
+    /// misspelling detection off.
+    pub fuzzy_min_length: usize,
+    /// Extra words never reported as misspelt marks (everyday English words
+    /// and the ruleset's own literals are already excluded).
+    pub fuzzy_ignore: Vec<String>,
 }
 
 impl Default for Scoring {
@@ -374,6 +383,9 @@ impl Default for Scoring {
                 .iter()
                 .map(|s| s.to_string())
                 .collect(),
+            fuzzy: 0.7,
+            fuzzy_min_length: 6,
+            fuzzy_ignore: Vec::new(),
         }
     }
 }

@@ -93,8 +93,10 @@ pub enum How {
     Alias,
     /// Found only after normalisation (full-width, math letters, zero-width, accents).
     Normalized,
-    /// Approximate match (misspelling).
+    /// Approximate match (misspelling within one edit: `Addidas`).
     Fuzzy,
+    /// A name with letters hidden by a mask (`G*cci`, `香*`).
+    Masked,
 }
 
 /// Which view of the text the evidence was found in.

@@ -1,0 +1,474 @@
+//! Misspelt and masked Latin marks: `Addidas`, `Balenciagga`, `Louis Vuiton`,
+//! `G*cci`.
+//!
+//! A symmetric-deletion index (as in SymSpell): every mark key (alias in
+//! lower case, letters and digits only, `louisvuitton`) is stored with the
+//! hashes of itself and of each one-character deletion. A text token (or
+//! two adjacent tokens joined, for `louis vuiton`) is looked up the same
+//! way; a shared deletion means edit distance at most 2, so each candidate is
+//! verified to be within one insertion, deletion, substitution or adjacent
+//! transposition. The deletion hashes of a token come from prefix and suffix
+//! hashes in O(length), and a 2²⁰-bit filter answers most lookups without
+//! touching the map, so clean items pay little.
+//!
+//! Safety: only keys of `min_len` or more characters are matched approximately
+//! (short marks are never misspelt on purpose: `mike` is not `Nike`), the first
+//! letter must agree (sellers keep it so buyers recognise the brand), and a
+//! token that is an everyday English word (SCOWL list, `fuzzy_words.txt`) or a
+//! literal of the ruleset (category words, guards, terms) is never reported:
+//! `channel` is not Chanel, `casino` is not Casio.
+//!
+//! Masks: a token with one `*` in place of a letter (`g*cci`, `n*ke`)
+//! matches a key of the same length that agrees on every other letter, for
+//! keys of 4 or more characters.
+
+use std::collections::{HashMap, HashSet};
+use std::hash::{BuildHasherDefault, Hasher};
+
+use crate::compile::Target;
+
+const BASE: u64 = 0x100_0000_01b3;
+const FILTER_BITS: u32 = 20;
+/// Longest key indexed (longer aliases are matched exactly only).
+const MAX_KEY: usize = 32;
+/// Shortest key a masked token may match.
+const MASK_MIN: usize = 4;
+
+/// Hasher for keys that are already well-mixed 64-bit hashes.
+#[derive(Default)]
+pub(crate) struct IdHasher(u64);
+
+impl Hasher for IdHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 << 8) ^ b as u64;
+        }
+    }
+    fn write_u64(&mut self, x: u64) {
+        self.0 = x;
+    }
+}
+
+type IdMap<V> = HashMap<u64, V, BuildHasherDefault<IdHasher>>;
+type IdSet = HashSet<u64, BuildHasherDefault<IdHasher>>;
+
+#[inline]
+fn mix(h: u64, len: usize) -> u64 {
+    let mut x = h ^ ((len as u64) << 56) ^ 0x9e37_79b9_7f4a_7c15;
+    x ^= x >> 33;
+    x = x.wrapping_mul(0xff51_afd7_ed55_8ccd);
+    x ^= x >> 33;
+    x
+}
+
+#[inline]
+fn hash(s: &[u8]) -> u64 {
+    let mut h = 0u64;
+    for &b in s {
+        h = h.wrapping_mul(BASE).wrapping_add(b as u64);
+    }
+    mix(h, s.len())
+}
+
+/// One indexed key.
+#[derive(Debug)]
+struct Entry {
+    key: Box<[u8]>,
+    target: Target,
+}
+
+/// A verified approximate match in the normalised text.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) struct FuzzyHit {
+    pub target: Target,
+    /// Byte span in the normalised text.
+    pub start: usize,
+    pub end: usize,
+    /// A masked token (`g*cci`) rather than a misspelling.
+    pub masked: bool,
+}
+
+/// Index of mark keys for approximate lookup. Immutable after build.
+#[derive(Debug, Default)]
+pub(crate) struct FuzzyIndex {
+    entries: Vec<Entry>,
+    /// hash of a key or of one of its deletions → entries.
+    map: IdMap<Vec<u32>>,
+    filter: Vec<u64>,
+    /// Hashes of tokens never reported (everyday words, ruleset literals).
+    ordinary: IdSet,
+    /// Keys of this length or more are matched with one edit.
+    min_len: usize,
+}
+
+/// Scratch for one lookup (token boundaries), reused across items.
+#[derive(Debug, Default)]
+pub(crate) struct FuzzyScratch {
+    tokens: Vec<(usize, usize)>,
+    buf: Vec<u8>,
+    pre: Vec<u64>,
+    suf: Vec<u64>,
+    pow: Vec<u64>,
+}
+
+/// Lower-case letters and digits of an alias (`Louis Vuitton` → `louisvuitton`);
+/// `None` unless it is plain Latin.
+pub(crate) fn key_of(norm: &str) -> Option<Vec<u8>> {
+    if !norm.chars().all(|c| c.is_ascii() || c.is_whitespace()) {
+        return None;
+    }
+    let k: Vec<u8> = norm.bytes().filter(|b| b.is_ascii_alphanumeric()).map(|b| b.to_ascii_lowercase()).collect();
+    if k.is_empty() || k.len() > MAX_KEY || !k[0].is_ascii_alphabetic() {
+        return None;
+    }
+    Some(k)
+}
+
+impl FuzzyIndex {
+    pub(crate) fn new(min_len: usize) -> FuzzyIndex {
+        FuzzyIndex {
+            filter: vec![0u64; 1 << (FILTER_BITS - 6)],
+            min_len: min_len.max(MASK_MIN + 1),
+            ..FuzzyIndex::default()
+        }
+    }
+
+    pub(crate) fn keys(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub(crate) fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    #[inline]
+    fn filter_bit(h: u64) -> (usize, u64) {
+        let b = (h >> (64 - FILTER_BITS)) as usize;
+        (b >> 6, 1u64 << (b & 63))
+    }
+
+    fn insert_hash(&mut self, h: u64, entry: u32) {
+        let (w, bit) = Self::filter_bit(h);
+        self.filter[w] |= bit;
+        let v = self.map.entry(h).or_default();
+        if !v.contains(&entry) {
+            v.push(entry);
+        }
+    }
+
+    /// Add a key (from [`key_of`]) for a mark target.
+    pub(crate) fn add(&mut self, key: Vec<u8>, target: Target) {
+        if key.len() < MASK_MIN {
+            return;
+        }
+        if self.entries.iter().any(|e| *e.key == *key && e.target == target) {
+            return;
+        }
+        let id = self.entries.len() as u32;
+        self.insert_hash(hash(&key), id);
+        let mut del = Vec::with_capacity(key.len());
+        for i in 0..key.len() {
+            del.clear();
+            del.extend_from_slice(&key[..i]);
+            del.extend_from_slice(&key[i + 1..]);
+            self.insert_hash(hash(&del), id);
+        }
+        self.entries.push(Entry { key: key.into_boxed_slice(), target });
+    }
+
+    /// Mark a token as ordinary: it is never reported as a misspelt mark.
+    pub(crate) fn add_ordinary(&mut self, word: &[u8]) {
+        self.ordinary.insert(hash(word));
+    }
+
+    /// Everyday words that are one edit from some key, so lookups can
+    /// reject them with one set probe (called once, after all keys).
+    pub(crate) fn add_dictionary(&mut self, words: &str) {
+        let mut s = FuzzyScratch::default();
+        let mut hits = Vec::new();
+        for w in words.lines() {
+            let w = w.trim();
+            if w.is_empty() || w.starts_with('#') {
+                continue;
+            }
+            hits.clear();
+            self.lookup(&mut s, w.as_bytes(), 0, false, &mut hits);
+            if !hits.is_empty() {
+                self.add_ordinary(w.as_bytes());
+            }
+        }
+    }
+
+    #[inline]
+    fn probe(&self, h: u64) -> Option<&Vec<u32>> {
+        let (w, bit) = Self::filter_bit(h);
+        if self.filter[w] & bit == 0 {
+            return None;
+        }
+        self.map.get(&h)
+    }
+
+    /// Find approximate mark matches in normalised text.
+    pub(crate) fn find(&self, s: &mut FuzzyScratch, text: &str, out: &mut Vec<FuzzyHit>) {
+        if self.entries.is_empty() {
+            return;
+        }
+        let bytes = text.as_bytes();
+        // Tokens: runs of ASCII letters/digits and `*`.
+        s.tokens.clear();
+        let mut i = 0;
+        while i < bytes.len() {
+            let b = bytes[i];
+            if b.is_ascii_alphanumeric() || b == b'*' {
+                let st = i;
+                while i < bytes.len() && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'*') {
+                    i += 1;
+                }
+                // A token glued to an accented Latin letter is part of a longer
+                // word (`hermès`); glued to Chinese or Korean it stands alone.
+                let glued_before = text[..st].chars().next_back().is_some_and(latin_letter);
+                let glued_after = text[i..].chars().next().is_some_and(latin_letter);
+                if !glued_before && !glued_after {
+                    s.tokens.push((st, i));
+                }
+            } else {
+                i += 1;
+            }
+        }
+        let ntok = s.tokens.len();
+        for t in 0..ntok {
+            let (st, en) = s.tokens[t];
+            let tok = &bytes[st..en];
+            let masked = tok.contains(&b'*');
+            if !tok[0].is_ascii_alphabetic() {
+                continue;
+            }
+            let mut tmp = std::mem::take(&mut s.buf);
+            tmp.clear();
+            tmp.extend_from_slice(tok);
+            let before = out.len();
+            self.lookup(s, &tmp, st, masked, out);
+            for h in &mut out[before..] {
+                h.end = en;
+            }
+            // Two tokens joined by one separator: `louis vuiton`, `new balanse`.
+            if t + 1 < ntok && out.len() == before {
+                let (st2, en2) = s.tokens[t + 1];
+                let gap = &bytes[en..st2];
+                let joinable = gap.len() == 1 && matches!(gap[0], b' ' | b'-' | b'.' | b'_');
+                if joinable && tok.len() + (en2 - st2) <= MAX_KEY + 1 {
+                    let tok2 = &bytes[st2..en2];
+                    if !tok2.contains(&b'*') || !masked {
+                        tmp.extend_from_slice(tok2);
+                        let m2 = masked || tok2.contains(&b'*');
+                        let before = out.len();
+                        self.lookup(s, &tmp, st, m2, out);
+                        for h in &mut out[before..] {
+                            h.end = en2;
+                        }
+                    }
+                }
+            }
+            s.buf = tmp;
+        }
+    }
+
+    /// Look one token up; pushes verified hits with `start` set.
+    fn lookup(&self, s: &mut FuzzyScratch, tok: &[u8], start: usize, masked: bool, out: &mut Vec<FuzzyHit>) {
+        let n = tok.len();
+        if masked {
+            // Exactly one mask, not the first letter.
+            let Some(p) = tok.iter().position(|&b| b == b'*') else { return };
+            if p == 0 || tok.iter().filter(|&&b| b == b'*').count() != 1 || n < MASK_MIN {
+                return;
+            }
+            let mut del = Vec::with_capacity(n);
+            del.extend_from_slice(&tok[..p]);
+            del.extend_from_slice(&tok[p + 1..]);
+            if let Some(ids) = self.probe(hash(&del)) {
+                for &id in ids {
+                    let e = &self.entries[id as usize];
+                    let k = &e.key;
+                    if k.len() == n && k[..p] == tok[..p] && k[p + 1..] == tok[p + 1..] {
+                        out.push(FuzzyHit { target: e.target, start, end: start + n, masked: true });
+                    }
+                }
+            }
+            return;
+        }
+        if n + 1 < self.min_len || n > MAX_KEY + 1 {
+            return;
+        }
+        // Prefix hashes pre[i] = h(tok[..i]), suffix hashes suf[i] = h(tok[i..]).
+        s.pre.clear();
+        s.suf.clear();
+        s.pow.clear();
+        s.pre.push(0);
+        s.pow.push(1);
+        for &b in tok {
+            let last = *s.pre.last().unwrap_or(&0);
+            s.pre.push(last.wrapping_mul(BASE).wrapping_add(b as u64));
+            let lp = *s.pow.last().unwrap_or(&1);
+            s.pow.push(lp.wrapping_mul(BASE));
+        }
+        s.suf.resize(n + 1, 0);
+        for i in (0..n).rev() {
+            s.suf[i] = s.suf[i + 1].wrapping_add((tok[i] as u64).wrapping_mul(s.pow[n - 1 - i]));
+        }
+        let mut seen: [u32; 4] = [u32::MAX; 4];
+        let mut nseen = 0usize;
+        let mut check = |ids: &Vec<u32>, out: &mut Vec<FuzzyHit>| {
+            for &id in ids {
+                if seen[..nseen].contains(&id) {
+                    continue;
+                }
+                if nseen < seen.len() {
+                    seen[nseen] = id;
+                    nseen += 1;
+                }
+                let e = &self.entries[id as usize];
+                let k = &e.key;
+                if k.len() < self.min_len || k[0] != tok[0] || **k == *tok || !within_one(tok, k) {
+                    continue;
+                }
+                if self.ordinary.contains(&hash(tok)) {
+                    return;
+                }
+                if !out.iter().any(|h| h.target == e.target && h.start == start) {
+                    out.push(FuzzyHit { target: e.target, start, end: start + n, masked: false });
+                }
+            }
+        };
+        // The token itself (keys one deletion away: `addidas` ⊃ `adidas`).
+        if let Some(ids) = self.probe(mix(s.pre[n], n)) {
+            check(ids, out);
+        }
+        // Each one-character deletion of the token.
+        for i in 0..n {
+            if i > 0 && tok[i] == tok[i - 1] {
+                continue; // same string as deleting i-1
+            }
+            let h = s.pre[i].wrapping_mul(s.pow[n - 1 - i]).wrapping_add(s.suf[i + 1]);
+            if let Some(ids) = self.probe(mix(h, n - 1)) {
+                check(ids, out);
+            }
+        }
+    }
+}
+
+/// A non-ASCII letter of an alphabetic script (Latin, Greek, Cyrillic), not CJK or Hangul.
+fn latin_letter(c: char) -> bool {
+    !c.is_ascii() && c.is_alphabetic() && (c as u32) < 0x2E80
+}
+
+/// Optimal string alignment distance ≤ 1 (one insertion, deletion,
+/// substitution or swap of neighbours).
+pub(crate) fn within_one(a: &[u8], b: &[u8]) -> bool {
+    let (la, lb) = (a.len(), b.len());
+    if la.abs_diff(lb) > 1 {
+        return false;
+    }
+    let p = a.iter().zip(b).take_while(|(x, y)| x == y).count();
+    if p == la && p == lb {
+        return true;
+    }
+    if la == lb {
+        // Substitution at p, or swap of p and p+1.
+        if a[p + 1..] == b[p + 1..] {
+            return true;
+        }
+        return p + 1 < la && a[p] == b[p + 1] && a[p + 1] == b[p] && a[p + 2..] == b[p + 2..];
+    }
+    if la > lb {
+        a[p + 1..] == b[p..]
+    } else {
+        a[p..] == b[p + 1..]
+    }
+}
+
+/// Everyday English words (SCOWL), never reported as misspelt marks.
+pub(crate) const WORDS: &str = include_str!("fuzzy_words.txt");
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ruleset::AliasKind;
+
+    fn t(mark: u32) -> Target {
+        Target::Mark { mark, kind: AliasKind::Name, weight: 0.45, is_name: true, script: false, masked: false }
+    }
+
+    fn index() -> FuzzyIndex {
+        let mut ix = FuzzyIndex::new(6);
+        for (i, name) in
+            ["adidas", "louis vuitton", "balenciaga", "burberry", "chanel", "casio", "nike", "gucci"].iter().enumerate()
+        {
+            ix.add(key_of(name).unwrap(), t(i as u32));
+        }
+        ix.add_dictionary(WORDS);
+        ix
+    }
+
+    fn found(ix: &FuzzyIndex, text: &str) -> Vec<(u32, String, bool)> {
+        let mut s = FuzzyScratch::default();
+        let mut out = Vec::new();
+        ix.find(&mut s, text, &mut out);
+        out.iter()
+            .map(|h| {
+                let Target::Mark { mark, .. } = h.target else { unreachable!() };
+                (mark, text[h.start..h.end].to_string(), h.masked)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn within_one_edit() {
+        assert!(within_one(b"addidas", b"adidas"));
+        assert!(within_one(b"adidas", b"addidas"));
+        assert!(within_one(b"adidsa", b"adidas"));
+        assert!(within_one(b"adxdas", b"adidas"));
+        assert!(!within_one(b"adxdxs", b"adidas"));
+        assert!(!within_one(b"abcd", b"bcde"));
+        assert!(!within_one(b"balenicaag", b"balenciaga"));
+    }
+
+    #[test]
+    fn misspellings_are_found() {
+        let ix = index();
+        assert_eq!(found(&ix, "addidas running shoes"), vec![(0, "addidas".into(), false)]);
+        assert_eq!(found(&ix, "balenciagga bag"), vec![(2, "balenciagga".into(), false)]);
+        assert_eq!(found(&ix, "burbery scarf"), vec![(3, "burbery".into(), false)]);
+        assert_eq!(found(&ix, "new louis vuiton bag"), vec![(1, "louis vuiton".into(), false)]);
+        assert_eq!(found(&ix, "balenicaga tee"), vec![(2, "balenicaga".into(), false)]);
+    }
+
+    #[test]
+    fn ordinary_words_and_short_marks_are_not() {
+        let ix = index();
+        assert!(found(&ix, "tv channel remote").is_empty());
+        assert!(found(&ix, "casino chips").is_empty());
+        assert!(found(&ix, "mike and door").is_empty());
+        assert!(found(&ix, "adidas shoes").is_empty(), "exact matches are the automaton's");
+        assert!(found(&ix, "gucca bag").is_empty(), "5-letter marks are not matched approximately");
+        assert!(found(&ix, "xdidas").is_empty(), "the first letter must agree");
+    }
+
+    #[test]
+    fn masks() {
+        let ix = index();
+        assert_eq!(found(&ix, "g*cci belt"), vec![(7, "g*cci".into(), true)]);
+        assert_eq!(found(&ix, "n*ke air"), vec![(6, "n*ke".into(), true)]);
+        assert!(found(&ix, "*ike").is_empty());
+        assert!(found(&ix, "n**e").is_empty());
+    }
+
+    #[test]
+    fn glued_to_other_script_is_skipped() {
+        let ix = index();
+        assert!(found(&ix, "éaddidas").is_empty());
+        assert_eq!(found(&ix, "包addidas包").len(), 1);
+    }
+}
