@@ -7,6 +7,7 @@
 //! - [`mutation_report`]: evasion variants ([`crate::mutate`]) of every alias
 //!   of every mark inside realistic titles, detection per technique with
 //!   every miss, and the trap phrases that must not match.
+//! - [`CorpusReport`]: false alarms on items known to be clean.
 
 use std::collections::{HashMap, HashSet};
 
@@ -14,6 +15,7 @@ use serde::Serialize;
 
 use crate::engine::Engine;
 use crate::item::Item;
+use crate::manifest::RecordError;
 use crate::mutate::{self, Technique};
 use crate::ruleset::{AliasKind, Ruleset, TestDef};
 use crate::verdict::{Level, Use, Verdict};
@@ -489,4 +491,166 @@ pub fn describe_marks(v: &Verdict) -> String {
         })
         .collect::<Vec<_>>()
         .join("; ")
+}
+
+// --- false alarms on a clean corpus (`iprscreen test --corpus`) ---------------
+
+/// The level from which an item of a clean corpus counts as a false alarm.
+pub const FALSE_ALARM_LEVEL: Level = Level::Medium;
+
+/// Items per level.
+#[derive(Clone, Copy, Debug, Default, Serialize)]
+pub struct LevelCounts {
+    /// Level `none`.
+    pub none: usize,
+    /// Level `low`.
+    pub low: usize,
+    /// Level `medium`.
+    pub medium: usize,
+    /// Level `high`.
+    pub high: usize,
+    /// Level `critical`.
+    pub critical: usize,
+}
+
+impl LevelCounts {
+    fn add(&mut self, l: Level) {
+        match l {
+            Level::None => self.none += 1,
+            Level::Low => self.low += 1,
+            Level::Medium => self.medium += 1,
+            Level::High => self.high += 1,
+            Level::Critical => self.critical += 1,
+        }
+    }
+
+    /// The count of one level.
+    pub fn get(&self, l: Level) -> usize {
+        match l {
+            Level::None => self.none,
+            Level::Low => self.low,
+            Level::Medium => self.medium,
+            Level::High => self.high,
+            Level::Critical => self.critical,
+        }
+    }
+}
+
+/// A count per key (mark id, rule id), sorted by count then key.
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+pub struct KeyCount {
+    /// Mark or rule id.
+    pub id: String,
+    /// Items.
+    pub count: usize,
+}
+
+/// A clean item that reached [`FALSE_ALARM_LEVEL`].
+#[derive(Clone, Debug, Serialize)]
+pub struct FlaggedItem {
+    /// Input file.
+    pub file: String,
+    /// Item id.
+    pub id: String,
+    /// The description scanned.
+    pub description: String,
+    /// Level reached.
+    pub level: Level,
+    /// Risk.
+    pub risk: f64,
+    /// Goods category.
+    pub category: &'static str,
+    /// Marks reported as brands: ``id `matched` `` each.
+    pub marks: Vec<String>,
+    /// Rules that added risk: ``id `matched` `` each (`id` for rules on values).
+    pub rules: Vec<String>,
+    /// The verdict's reasons.
+    pub reasons: Vec<String>,
+}
+
+/// False alarms of a ruleset on items known to be clean. Feed it with
+/// [`CorpusReport::add`] and [`CorpusReport::add_error`], then call
+/// [`CorpusReport::finish`].
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct CorpusReport {
+    /// Items scanned (rows that produced a verdict).
+    pub scanned: usize,
+    /// Rows that could not be read, with file and line; counted, never dropped.
+    pub errors: Vec<RecordError>,
+    /// Items at [`FALSE_ALARM_LEVEL`] or above.
+    pub false_alarms: usize,
+    /// `false_alarms / scanned`, `None` when nothing was scanned.
+    pub rate: Option<f64>,
+    /// Items per level (all scanned items).
+    pub levels: LevelCounts,
+    /// Marks reported as brands on false alarms: items per mark, most first.
+    pub marks: Vec<KeyCount>,
+    /// Rules that added risk to false alarms: items per rule, most first.
+    pub rules: Vec<KeyCount>,
+    /// Every false alarm, in input order.
+    pub items: Vec<FlaggedItem>,
+    #[serde(skip)]
+    mark_counts: HashMap<String, usize>,
+    #[serde(skip)]
+    rule_counts: HashMap<String, usize>,
+}
+
+impl CorpusReport {
+    /// Count one scanned item of `file`.
+    pub fn add(&mut self, file: &str, item: &Item, v: &Verdict) {
+        self.scanned += 1;
+        self.levels.add(v.level);
+        if v.level < FALSE_ALARM_LEVEL {
+            return;
+        }
+        self.false_alarms += 1;
+        let mut marks: Vec<&str> = v.brand_marks().map(|m| m.id.as_str()).collect();
+        marks.sort_unstable();
+        marks.dedup();
+        for m in marks {
+            *self.mark_counts.entry(m.to_string()).or_default() += 1;
+        }
+        let mut rules: Vec<&str> = v.rules.iter().filter(|r| r.weight > 0.0).map(|r| r.id.as_str()).collect();
+        rules.sort_unstable();
+        rules.dedup();
+        for r in rules {
+            *self.rule_counts.entry(r.to_string()).or_default() += 1;
+        }
+        let quoted = |id: &str, matched: &str| {
+            if matched.is_empty() {
+                id.to_string()
+            } else {
+                format!("{id} `{matched}`")
+            }
+        };
+        self.items.push(FlaggedItem {
+            file: file.to_string(),
+            id: item.id.clone(),
+            description: item.description.clone(),
+            level: v.level,
+            risk: v.risk,
+            category: v.category,
+            marks: v.brand_marks().map(|m| quoted(&m.id, &m.matched)).collect(),
+            rules: v.rules.iter().filter(|r| r.weight > 0.0).map(|r| quoted(&r.id, &r.matched)).collect(),
+            reasons: v.reasons.clone(),
+        });
+    }
+
+    /// Count one row that could not be read.
+    pub fn add_error(&mut self, e: RecordError) {
+        self.errors.push(e);
+    }
+
+    /// Compute the rate and the sorted counts; call once after the last row.
+    pub fn finish(&mut self) {
+        self.rate = (self.scanned > 0).then(|| self.false_alarms as f64 / self.scanned as f64);
+        self.marks = sorted_counts(&self.mark_counts);
+        self.rules = sorted_counts(&self.rule_counts);
+    }
+}
+
+fn sorted_counts(map: &HashMap<String, usize>) -> Vec<KeyCount> {
+    let mut v: Vec<KeyCount> = map.iter().map(|(id, &count)| KeyCount { id: id.clone(), count }).collect();
+    v.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.id.cmp(&b.id)));
+    v
 }
