@@ -7,6 +7,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use iprscreen::{Engine, Level, Ruleset};
 
 mod eval;
+mod input;
 mod output;
 mod plan;
 mod registry;
@@ -27,7 +28,7 @@ enum Command {
     Scan(scan::ScanArgs),
     /// Compile a ruleset and report every problem found.
     Check(tools::CheckArgs),
-    /// Run the test cases written inside a ruleset.
+    /// Run the test cases written inside a ruleset (`--mutate`: evasion variants; `--corpus`: false alarms).
     Test(tools::TestArgs),
     /// Number of parcels to open to find infringement at a given prevalence and confidence.
     SampleSize(tools::SampleSizeArgs),
