@@ -25,10 +25,10 @@ use std::time::Instant;
 
 use anyhow::{Context, Result};
 use clap::ValueEnum;
-use iprscreen::mutate::{self, Technique};
 use iprscreen::normalize::normalize_pattern;
 use iprscreen::registry::mark_id;
 use iprscreen::ruleset::AliasKind;
+use iprscreen::testing::{self, describe_marks};
 use iprscreen::verdict::Use;
 use iprscreen::{Engine, Item, Level, Ruleset, Verdict};
 use serde::Serialize;
@@ -215,7 +215,7 @@ pub fn run(a: Args) -> Result<i32> {
             Part::Electronics => electronics(&data, max)?,
             Part::FalseAlarms => false_alarms(&data, max, &default_engine)?,
             Part::Evasion => evasion(&default_rs, &default_engine, max),
-            Part::Traps => traps(&default_engine),
+            Part::Traps => traps(&default_rs, &default_engine),
         };
         s.seconds = round2(ts.elapsed().as_secs_f64());
         sections.push(s);
@@ -382,24 +382,6 @@ fn how_name(h: iprscreen::verdict::How) -> String {
 
 fn kind_name(k: AliasKind) -> String {
     enum_name(&k)
-}
-
-/// The marks of a verdict, for examples: `nike \`N1KE\` normalized`.
-fn describe_marks(v: &Verdict) -> String {
-    if v.marks.is_empty() {
-        return "no mark".to_string();
-    }
-    v.marks
-        .iter()
-        .map(|m| {
-            let mut s = format!("{} `{}` {}", m.id, m.matched, how_name(m.how));
-            if m.use_ == Use::Compatible {
-                s.push_str(" (compat)");
-            }
-            s
-        })
-        .collect::<Vec<_>>()
-        .join("; ")
 }
 
 /// Level, marks and rules, for false-alarm examples.
@@ -774,200 +756,44 @@ fn false_alarms(dir: &Path, max: usize, engine: &Engine) -> Result<Section> {
 
 // --- 5: evasion ---------------------------------------------------------------------------
 
-/// A title template: category, HS code (so the class gate passes), language, text.
-struct Template {
-    cat: &'static str,
-    hs: Option<&'static str>,
-    lang: Lang,
-    text: &'static str,
-}
-
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-enum Lang {
-    En,
-    Zh,
-    Ko,
-}
-
-const TEMPLATES: &[Template] = &[
-    Template { cat: "clothing", hs: Some("611020"), lang: Lang::En, text: "{v} hoodie men black" },
-    Template { cat: "clothing", hs: Some("640411"), lang: Lang::Zh, text: "{v} 运动鞋 男款" },
-    Template { cat: "clothing", hs: Some("620193"), lang: Lang::Ko, text: "{v} 패딩 점퍼 남성" },
-    Template { cat: "bags", hs: Some("420221"), lang: Lang::En, text: "{v} leather handbag women" },
-    Template { cat: "bags", hs: Some("420222"), lang: Lang::Zh, text: "{v} 女士 单肩包" },
-    Template { cat: "bags", hs: Some("420292"), lang: Lang::Ko, text: "{v} 가방 여성용" },
-    Template { cat: "watches", hs: Some("910211"), lang: Lang::En, text: "{v} mens automatic wrist watch" },
-    Template { cat: "watches", hs: Some("910221"), lang: Lang::Zh, text: "{v} 男士 机械手表" },
-    Template { cat: "watches", hs: Some("910211"), lang: Lang::Ko, text: "{v} 남성 손목시계" },
-    Template { cat: "electronics", hs: Some("851830"), lang: Lang::En, text: "{v} wireless bluetooth earbuds" },
-    Template { cat: "electronics", hs: Some("851830"), lang: Lang::Zh, text: "{v} 蓝牙耳机 无线 降噪" },
-    Template { cat: "electronics", hs: Some("851830"), lang: Lang::Ko, text: "{v} 무선 블루투스 이어폰" },
-    Template { cat: "cosmetics", hs: Some("330410"), lang: Lang::En, text: "{v} matte lipstick 3.5g" },
-    Template { cat: "cosmetics", hs: Some("330410"), lang: Lang::Zh, text: "{v} 口红 哑光 3.5g" },
-    Template { cat: "cosmetics", hs: Some("330410"), lang: Lang::Ko, text: "{v} 매트 립스틱 3.5g" },
-    Template { cat: "toys", hs: Some("950300"), lang: Lang::En, text: "{v} building blocks toy set kids" },
-    Template { cat: "toys", hs: Some("950300"), lang: Lang::Zh, text: "{v} 积木 玩具 儿童" },
-    Template { cat: "toys", hs: Some("950300"), lang: Lang::Ko, text: "{v} 블록 장난감 어린이" },
-    Template { cat: "food", hs: Some("220299"), lang: Lang::En, text: "{v} drink 24 cans" },
-    Template { cat: "food", hs: Some("220299"), lang: Lang::Zh, text: "{v} 饮料 24罐" },
-    Template { cat: "food", hs: Some("220299"), lang: Lang::Ko, text: "{v} 음료 24캔" },
-    Template { cat: "other", hs: None, lang: Lang::En, text: "{v} 1 set" },
-    Template { cat: "other", hs: None, lang: Lang::Zh, text: "{v} 1套" },
-    Template { cat: "other", hs: None, lang: Lang::Ko, text: "{v} 1세트" },
-];
-
-/// The template category for a mark: its first class in this order of
-/// counterfeit-prone goods (Nice 25, 18, 14, 9, 3, 28, then food classes).
-fn category_for(classes: &[u32]) -> &'static str {
-    const ORDER: [(u32, &str); 6] =
-        [(25, "clothing"), (18, "bags"), (14, "watches"), (9, "electronics"), (3, "cosmetics"), (28, "toys")];
-    for (c, cat) in ORDER {
-        if classes.contains(&c) {
-            return cat;
-        }
-    }
-    if classes.iter().any(|c| matches!(c, 5 | 29..=34)) {
-        return "food";
-    }
-    "other"
-}
-
-fn langs_for(alias: &str) -> &'static [Lang] {
-    if alias.chars().any(|c| matches!(c, '\u{1100}'..='\u{11FF}' | '\u{3130}'..='\u{318F}' | '\u{AC00}'..='\u{D7AF}')) {
-        &[Lang::Ko]
-    } else if alias.chars().any(iprscreen::normalize::is_cjk_or_hangul) {
-        &[Lang::Zh]
-    } else {
-        &[Lang::En, Lang::Zh, Lang::Ko]
-    }
-}
-
-struct Case {
-    technique: Option<Technique>,
-    mark: String,
-    alias: String,
-    kind: AliasKind,
-    key: usize,
-}
-
 fn evasion(rs: &Ruleset, engine: &Engine, max: usize) -> Section {
-    let mut cases: Vec<Case> = Vec::new();
-    let mut items: Vec<Item> = Vec::new();
-    let (mut marks, mut aliases, mut skipped) = (0usize, 0usize, 0usize);
-    let mut alias_key = 0usize;
-    'outer: for f in &rs.files {
-        for m in &f.mark {
-            marks += 1;
-            let classes: Vec<u32> = m.classes.iter().map(|c| *c.get_ref()).collect();
-            let cat = category_for(&classes);
-            let mut texts: Vec<(String, AliasKind)> = vec![(m.name.get_ref().clone(), AliasKind::Name)];
-            texts.extend(m.aliases.iter().map(|a| (a.text().to_string(), a.kind())));
-            for (alias, kind) in texts {
-                if kind == AliasKind::Ordinary && cat == "other" {
-                    // Counted only in class by design, and no screened category is.
-                    skipped += 1;
-                    continue;
-                }
-                if aliases >= max {
-                    break 'outer;
-                }
-                aliases += 1;
-                alias_key += 1;
-                let mut forms: Vec<(Option<Technique>, String)> = vec![(None, alias.clone())];
-                forms.extend(mutate::variants(&alias).into_iter().map(|(t, v)| (Some(t), v)));
-                for &lang in langs_for(&alias) {
-                    let Some(tpl) = TEMPLATES.iter().find(|t| t.cat == cat && t.lang == lang) else { continue };
-                    for (tech, form) in &forms {
-                        let mut it = Item::new(format!("ev-{}", items.len()), tpl.text.replace("{v}", form));
-                        if let Some(hs) = tpl.hs {
-                            it = it.with_hs_code(hs);
-                        }
-                        items.push(it);
-                        cases.push(Case {
-                            technique: *tech,
-                            mark: m.id.get_ref().clone(),
-                            alias: alias.clone(),
-                            kind,
-                            key: alias_key * 8 + lang as usize,
-                        });
-                    }
-                }
-            }
-        }
-    }
-    let verdicts = engine.scan_batch(&items);
-    let detected: Vec<bool> =
-        cases.iter().zip(&verdicts).map(|(c, v)| v.brand_marks().any(|m| m.id == c.mark)).collect();
-    // Plain detection per (alias, template language).
-    let plain_ok: HashMap<usize, bool> =
-        cases.iter().zip(&detected).filter(|(c, _)| c.technique.is_none()).map(|(c, d)| (c.key, *d)).collect();
-
-    // Templates alone must report no mark (or the figures would be inflated).
-    let bare: Vec<Item> = TEMPLATES
-        .iter()
-        .map(|t| {
-            let it = Item::new(t.text, t.text.replace("{v}", "").trim().to_string());
-            if let Some(hs) = t.hs {
-                it.with_hs_code(hs)
-            } else {
-                it
-            }
-        })
-        .collect();
-    let noisy: Vec<String> = engine
-        .scan_batch(&bare)
-        .iter()
-        .filter(|v| v.brand_marks().next().is_some())
-        .map(|v| format!("`{}` reports {}", v.id, describe_marks(v)))
-        .collect();
-
+    // Cases, templates and scoring live in the library (also used by `iprscreen test --mutate`).
+    let r = testing::mutation_report(rs, engine, max);
     let mut figures = Vec::new();
-    let mut techs: Vec<Option<Technique>> = vec![None];
-    techs.extend(Technique::ALL.iter().map(|t| Some(*t)));
-    for tech in techs {
-        let (mut n, mut ok) = (0usize, 0usize);
+    for t in &r.techniques {
         let mut by_kind: HashMap<String, usize> = HashMap::new();
         let mut ex = Vec::new();
         let mut shown: HashSet<&str> = HashSet::new();
-        for (i, c) in cases.iter().enumerate() {
-            if c.technique != tech {
-                continue;
-            }
-            n += 1;
-            if detected[i] {
-                ok += 1;
-                continue;
-            }
-            let plain_also = !plain_ok.get(&c.key).copied().unwrap_or(false);
-            let k = if tech.is_some() && plain_also {
+        for m in &t.misses {
+            let k = if m.plain_missed {
                 "plain form also missed".to_string()
             } else {
-                format!("kind {}", kind_name(c.kind))
+                format!("kind {}", kind_name(m.kind))
             };
             *by_kind.entry(k).or_default() += 1;
-            if ex.len() < MAX_EXAMPLES && shown.insert(c.alias.as_str()) {
+            if ex.len() < MAX_EXAMPLES && shown.insert(m.alias.as_str()) {
                 ex.push(Example {
-                    title: items[i].description.clone(),
-                    expected: format!("{} (alias `{}`, {})", c.mark, c.alias, kind_name(c.kind)),
-                    got: describe_marks(&verdicts[i]),
+                    title: m.title.clone(),
+                    expected: format!("{} (alias `{}`, {})", m.mark, m.alias, kind_name(m.kind)),
+                    got: m.found.clone(),
                 });
             }
         }
-        let (name, goal) = match tech {
-            None => ("evasion: plain alias (baseline, no evasion)".to_string(), None),
-            Some(t) => (format!("evasion: {t}"), Some(MIN_EVASION)),
+        let (name, goal) = match t.technique.as_str() {
+            "plain" => ("evasion: plain alias (baseline, no evasion)".to_string(), None),
+            name => (format!("evasion: {name}"), Some(MIN_EVASION)),
         };
         figures.push(
-            Figure::new(name, ok, n, goal)
+            Figure::new(name, t.detected, t.generated, goal)
                 .with_breakdown("misses by alias kind", counts(by_kind, 10))
                 .with_examples(ex),
         );
     }
     let mut notes = vec![
         format!(
-            "default registry: {marks} marks, {aliases} aliases (names included) evaluated, {} cases; {skipped} \
+            "default registry: {} marks, {} aliases (names included) evaluated, {} cases; {} \
              `ordinary` aliases of marks with no screened goods class skipped (they count only in class, by design)",
-            cases.len()
+            r.marks, r.aliases, r.cases, r.skipped_ordinary
         ),
         "each alias sits in a title template of its mark's first class among Nice 25, 18, 14, 9, 3, 28, food \
          (clothing, bags, watches, electronics, cosmetics, toys, food) with an HS code of that category; Latin \
@@ -978,8 +804,8 @@ fn evasion(rs: &Ruleset, engine: &Engine, max: usize) -> Section {
          `LV`, typo on marks under 6 characters, traditional on Latin) makes no case"
             .to_string(),
     ];
-    if !noisy.is_empty() {
-        notes.push(format!("WARNING: templates that report a mark on their own: {}", noisy.join(", ")));
+    if !r.noisy_templates.is_empty() {
+        notes.push(format!("WARNING: templates that report a mark on their own: {}", r.noisy_templates.join(", ")));
     }
     Section {
         id: "evasion",
@@ -992,20 +818,14 @@ fn evasion(rs: &Ruleset, engine: &Engine, max: usize) -> Section {
 
 // --- 6: traps --------------------------------------------------------------------------------
 
-fn traps(engine: &Engine) -> Section {
-    let traps = mutate::traps();
-    let items: Vec<Item> = traps.iter().enumerate().map(|(i, (p, _))| Item::new(format!("trap-{i}"), *p)).collect();
-    let verdicts = engine.scan_batch(&items);
-    let mut wrong = 0usize;
-    let mut ex = Vec::new();
-    for ((phrase, id), v) in traps.iter().zip(&verdicts) {
-        if v.brand_marks().any(|m| m.id == *id) {
-            wrong += 1;
-            if ex.len() < MAX_EXAMPLES {
-                ex.push(Example { title: phrase.to_string(), expected: format!("not {id}"), got: describe_marks(v) });
-            }
-        }
-    }
+fn traps(rs: &Ruleset, engine: &Engine) -> Section {
+    let r = testing::trap_report(rs, engine);
+    let ex = r
+        .matched
+        .iter()
+        .take(MAX_EXAMPLES)
+        .map(|t| Example { title: t.phrase.clone(), expected: format!("not {}", t.mark), got: t.found.clone() })
+        .collect();
     Section {
         id: "traps",
         title: "5b. Trap phrases (default ruleset, src/mutate.rs traps())".to_string(),
@@ -1015,7 +835,7 @@ fn traps(engine: &Engine) -> Section {
                 .to_string(),
         ],
         figures: vec![
-            Figure::new("trap phrases wrongly matched", wrong, traps.len(), Some(MAX_TRAPS)).with_examples(ex)
+            Figure::new("trap phrases wrongly matched", r.matched.len(), r.checked, Some(MAX_TRAPS)).with_examples(ex)
         ],
         seconds: 0.0,
     }

@@ -6,7 +6,9 @@ use anyhow::{Context, Result};
 use clap::{Parser, Subcommand, ValueEnum};
 use iprscreen::{Engine, Level, Ruleset};
 
+mod diff;
 mod eval;
+mod input;
 mod output;
 mod plan;
 mod registry;
@@ -27,8 +29,10 @@ enum Command {
     Scan(scan::ScanArgs),
     /// Compile a ruleset and report every problem found.
     Check(tools::CheckArgs),
-    /// Run the test cases written inside a ruleset.
+    /// Run the test cases written inside a ruleset (`--mutate`: evasion variants; `--corpus`: false alarms).
     Test(tools::TestArgs),
+    /// Scan manifests with two rulesets and report the items whose verdict changes.
+    Diff(diff::Args),
     /// Number of parcels to open to find infringement at a given prevalence and confidence.
     SampleSize(tools::SampleSizeArgs),
     /// Look marks up in the registry (tantivy index): `registry index`, `registry search QUERY`.
@@ -104,6 +108,7 @@ pub fn run() -> Result<i32> {
         Command::Scan(a) => scan::run(a),
         Command::Check(a) => tools::check(a),
         Command::Test(a) => tools::test(a),
+        Command::Diff(a) => diff::run(a),
         Command::SampleSize(a) => tools::sample_size(a),
         Command::Registry(a) => registry::run(a),
         Command::Eval(a) => eval::run(a),

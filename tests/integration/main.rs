@@ -3,6 +3,7 @@
 
 mod cases;
 mod cli;
+mod cli_tools;
 mod diagnostics;
 mod engine_api;
 mod eval;
