@@ -42,6 +42,7 @@ pub mod error;
 pub mod feedback;
 pub mod fold;
 pub mod item;
+pub mod lint;
 pub mod manifest;
 pub mod mutate;
 pub mod normalize;
