@@ -793,7 +793,9 @@ mod tests {
             assert!(w.en.contains(en), "{en}");
         }
         assert!(w.zh_set.contains("博士") && w.zh_set.contains("苹果"));
-        assert!(w.ko_set.contains("갤럭시"));
+        assert!(w.ko_set.contains("보스") && w.ko_set.contains("코치"));
+        // Korean product-line names are left out (아이폰 is iPhone, not a word).
+        assert!(!w.ko_set.contains("아이폰") && !w.ko_set.contains("갤럭시"));
         // Brand names that are no everyday words must not be in the lists.
         for brand in ["nike", "gucci", "adidas", "dell"] {
             assert!(!w.en.contains(brand), "{brand}");
