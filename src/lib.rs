@@ -43,6 +43,7 @@ pub mod feedback;
 pub mod fold;
 mod fuzzy;
 pub mod item;
+pub mod lint;
 pub mod manifest;
 pub mod mutate;
 pub mod normalize;

@@ -41,7 +41,11 @@ pub fn check(a: CheckArgs) -> Result<i32> {
         Some(other) => anyhow::bail!("--deny {other}: only `warnings` can be denied"),
     };
     let diags = match load(&a.ruleset).and_then(|rs| Engine::from_ruleset(&rs).map(|e| (rs, e))) {
-        Ok((_, engine)) => engine.warnings().to_vec(),
+        Ok((rs, engine)) => {
+            let group = matches!(a.format, TextOrJson::Text).then_some(iprscreen::lint::GROUP_UNTESTED_MARKS);
+            let lints = iprscreen::lint::lint(&rs, &iprscreen::lint::Options { group_untested_marks: group });
+            engine.warnings().iter().cloned().chain(lints).collect()
+        }
         Err(RulesetError::Invalid(d)) => d,
         Err(e) => return Err(e.into()),
     };

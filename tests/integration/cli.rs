@@ -335,3 +335,19 @@ fn broken_pipe_is_not_an_error() {
     let status = child.wait().unwrap();
     assert!(matches!(status.code(), Some(0)), "{status:?}");
 }
+
+#[test]
+fn check_groups_untested_marks_in_text_but_lists_each_in_json() {
+    let dir = "tests/data/diagnostics/many-marks-without-tests";
+    let o = run(&["check", dir]);
+    assert_eq!(o.code, 0, "{}{}", o.stdout, o.stderr);
+    assert_eq!(o.stdout.matches("warning[W006]").count(), 1, "{}", o.stdout);
+    assert!(o.stdout.contains("23 marks have no test") && o.stdout.contains("and 13 more"), "{}", o.stdout);
+    let o = run(&["check", "--format", "json", dir]);
+    let v: Value = serde_json::from_str(&o.stdout).unwrap();
+    let w006 = v["diagnostics"].as_array().unwrap().iter().filter(|d| d["code"] == "W006").count();
+    assert_eq!(w006, 23, "{}", o.stdout);
+    assert_eq!(v["diagnostics"][0]["location"]["line"], 2);
+    // Lint warnings fail the check only with --deny warnings.
+    assert_eq!(run(&["check", "--deny", "warnings", dir]).code, 1);
+}

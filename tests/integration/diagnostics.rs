@@ -4,6 +4,7 @@
 
 use std::path::Path;
 
+use iprscreen::lint;
 use iprscreen::ruleset::Source;
 use iprscreen::{Engine, Ruleset};
 
@@ -27,9 +28,20 @@ fn diagnostics_match_golden_files() {
                 Source::new(rel.join(f.file_name().unwrap()).display().to_string(), std::fs::read_to_string(f).unwrap())
             })
             .collect();
-        let result = Ruleset::from_sources(sources).and_then(|rs| Engine::from_ruleset(&rs));
+        let result = Ruleset::from_sources(sources).and_then(|rs| Engine::from_ruleset(&rs).map(|e| (rs, e)));
         let actual = match result {
-            Ok(engine) => engine.warnings().iter().map(|d| d.render()).collect::<Vec<_>>().join(""),
+            // As `iprscreen check` prints them: compile warnings, then the lints.
+            Ok((rs, engine)) => {
+                let opts = lint::Options { group_untested_marks: Some(lint::GROUP_UNTESTED_MARKS) };
+                engine
+                    .warnings()
+                    .iter()
+                    .cloned()
+                    .chain(lint::lint(&rs, &opts))
+                    .map(|d| d.render())
+                    .collect::<Vec<_>>()
+                    .join("")
+            }
             Err(e) => format!("{e}\n"),
         };
         let golden = dir.with_extension("out");
