@@ -567,7 +567,9 @@ pub(crate) fn compile(rs: &Ruleset) -> Result<Compiled, RulesetError> {
                 b.literal(text, target);
                 // Misspellings: names, aliases, nicknames and product lines,
                 // not abbreviations or ordinary-word aliases.
-                if matches!(kind, AliasKind::Name | AliasKind::Alias | AliasKind::Nickname | AliasKind::Model) {
+                if scoring.fuzzy_min_length > 0
+                    && matches!(kind, AliasKind::Name | AliasKind::Alias | AliasKind::Nickname | AliasKind::Model)
+                {
                     for form in std::iter::once(norm.clone()).chain(strip_accents(&norm)) {
                         if let Some(key) = crate::fuzzy::key_of(&form) {
                             b.fuzzy.add(key, target);
