@@ -571,9 +571,7 @@ pub(crate) fn compile(rs: &Ruleset) -> Result<Compiled, RulesetError> {
                     && matches!(kind, AliasKind::Name | AliasKind::Alias | AliasKind::Nickname | AliasKind::Model)
                 {
                     for form in std::iter::once(norm.clone()).chain(strip_accents(&norm)) {
-                        if let Some(key) = crate::fuzzy::key_of(&form) {
-                            b.fuzzy.add(key, target);
-                        }
+                        b.fuzzy.add(&form, target);
                     }
                 }
                 // Masked Chinese names: 香* / 香** for 香奈儿.

@@ -7,7 +7,10 @@
 //! two adjacent tokens joined, for `louis vuiton`) is looked up the same
 //! way; a shared deletion means edit distance at most 2, so each candidate is
 //! verified to be within one insertion, deletion, substitution or adjacent
-//! transposition. The deletion hashes of a token come from prefix and suffix
+//! transposition. Each word of a multi-word name (`louis`, `vuitton`) is
+//! indexed too: a misspelt word counts only when the text's neighbouring
+//! tokens spell the name's other words exactly (`a-codl-wall`, `bell & rsos`),
+//! so the other words vouch for the misspelt one. The deletion hashes of a token come from prefix and suffix
 //! hashes in O(length), and a 2²⁰-bit filter answers most lookups without
 //! touching the map, so clean items pay little.
 //!
@@ -73,12 +76,20 @@ fn hash(s: &[u8]) -> u64 {
     mix(h, s.len())
 }
 
-/// One indexed key.
+/// One indexed key: a whole name, or one word of a multi-word name.
 #[derive(Debug)]
 struct Entry {
+    /// The indexed string.
     key: Box<[u8]>,
+    /// Words of the name (one for single-word names).
+    words: Box<[Box<[u8]>]>,
+    /// Which word `key` is, or `None` for the whole name (words joined).
+    which: Option<usize>,
     target: Target,
 }
+
+/// Shortest word of a multi-word name matched with one edit.
+const WORD_MIN: usize = 4;
 
 /// A verified approximate match in the normalised text.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -107,11 +118,29 @@ pub(crate) struct FuzzyIndex {
 /// Scratch for one lookup (token boundaries), reused across items.
 #[derive(Debug, Default)]
 pub(crate) struct FuzzyScratch {
-    tokens: Vec<(usize, usize)>,
-    buf: Vec<u8>,
+    /// (start, end, glued to an accented letter)
+    tokens: Vec<(usize, usize, bool)>,
+    ids: Vec<u32>,
     pre: Vec<u64>,
     suf: Vec<u64>,
     pow: Vec<u64>,
+}
+
+/// Words of a normalised alias (`a. lange & söhne` has none: not plain ASCII).
+pub(crate) fn words_of(norm: &str) -> Option<Vec<Vec<u8>>> {
+    if !norm.is_ascii() {
+        return None;
+    }
+    let words: Vec<Vec<u8>> = norm
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(|w| w.to_ascii_lowercase().into_bytes())
+        .collect();
+    let total: usize = words.iter().map(|w| w.len()).sum();
+    if words.is_empty() || total > MAX_KEY || !words[0][0].is_ascii_alphabetic() {
+        return None;
+    }
+    Some(words)
 }
 
 /// Lower-case letters and digits of an alias (`Louis Vuitton` → `louisvuitton`);
@@ -159,12 +188,27 @@ impl FuzzyIndex {
         }
     }
 
-    /// Add a key (from [`key_of`]) for a mark target.
-    pub(crate) fn add(&mut self, key: Vec<u8>, target: Target) {
+    /// Add a normalised alias for a mark target: the whole name, and each
+    /// word of 4+ characters of a multi-word name.
+    pub(crate) fn add(&mut self, norm: &str, target: Target) {
+        let Some(words) = words_of(norm) else { return };
+        let full: Vec<u8> = words.concat();
+        let words: Box<[Box<[u8]>]> = words.into_iter().map(|w| w.into_boxed_slice()).collect();
+        self.add_entry(full, words.clone(), None, target);
+        if words.len() > 1 {
+            for (i, w) in words.iter().enumerate() {
+                if w.len() >= WORD_MIN && w.iter().all(|b| b.is_ascii_alphabetic()) {
+                    self.add_entry(w.to_vec(), words.clone(), Some(i), target);
+                }
+            }
+        }
+    }
+
+    fn add_entry(&mut self, key: Vec<u8>, words: Box<[Box<[u8]>]>, which: Option<usize>, target: Target) {
         if key.len() < MASK_MIN {
             return;
         }
-        if self.entries.iter().any(|e| *e.key == *key && e.target == target) {
+        if self.entries.iter().rev().take(64).any(|e| *e.key == *key && e.target == target && e.which == which) {
             return;
         }
         let id = self.entries.len() as u32;
@@ -176,7 +220,7 @@ impl FuzzyIndex {
             del.extend_from_slice(&key[i + 1..]);
             self.insert_hash(hash(&del), id);
         }
-        self.entries.push(Entry { key: key.into_boxed_slice(), target });
+        self.entries.push(Entry { key: key.into_boxed_slice(), words, which, target });
     }
 
     /// Mark a token as ordinary: it is never reported as a misspelt mark.
@@ -184,19 +228,19 @@ impl FuzzyIndex {
         self.ordinary.insert(hash(word));
     }
 
-    /// Everyday words that are one edit from some key, so lookups can
-    /// reject them with one set probe (called once, after all keys).
+    /// Everyday words that are one edit from some whole name, so lookups
+    /// can reject them with one set probe (called once, after all keys).
     pub(crate) fn add_dictionary(&mut self, words: &str) {
         let mut s = FuzzyScratch::default();
-        let mut hits = Vec::new();
+        let mut ids = Vec::new();
         for w in words.lines() {
             let w = w.trim();
             if w.is_empty() || w.starts_with('#') {
                 continue;
             }
-            hits.clear();
-            self.lookup(&mut s, w.as_bytes(), 0, false, &mut hits);
-            if !hits.is_empty() {
+            ids.clear();
+            self.lookup(&mut s, w.as_bytes(), false, &mut ids);
+            if ids.iter().any(|&id| self.entries[id as usize].which.is_none()) {
                 self.add_ordinary(w.as_bytes());
             }
         }
@@ -229,55 +273,65 @@ impl FuzzyIndex {
                 }
                 // A token glued to an accented Latin letter is part of a longer
                 // word (`hermès`); glued to Chinese or Korean it stands alone.
-                let glued_before = text[..st].chars().next_back().is_some_and(latin_letter);
-                let glued_after = text[i..].chars().next().is_some_and(latin_letter);
-                if !glued_before && !glued_after {
-                    s.tokens.push((st, i));
-                }
+                let glued = text[..st].chars().next_back().is_some_and(latin_letter)
+                    || text[i..].chars().next().is_some_and(latin_letter);
+                s.tokens.push((st, i, glued));
             } else {
                 i += 1;
             }
         }
+        let mut ids = std::mem::take(&mut s.ids);
         let ntok = s.tokens.len();
         for t in 0..ntok {
-            let (st, en) = s.tokens[t];
+            let (st, en, glued) = s.tokens[t];
             let tok = &bytes[st..en];
-            let masked = tok.contains(&b'*');
-            if !tok[0].is_ascii_alphabetic() {
+            if glued || !tok[0].is_ascii_alphabetic() {
                 continue;
             }
-            let mut tmp = std::mem::take(&mut s.buf);
-            tmp.clear();
-            tmp.extend_from_slice(tok);
-            let before = out.len();
-            self.lookup(s, &tmp, st, masked, out);
-            for h in &mut out[before..] {
-                h.end = en;
-            }
-            // Two tokens joined by one separator: `louis vuiton`, `new balanse`.
-            if t + 1 < ntok && out.len() == before {
-                let (st2, en2) = s.tokens[t + 1];
-                let gap = &bytes[en..st2];
-                let joinable = gap.len() == 1 && matches!(gap[0], b' ' | b'-' | b'.' | b'_');
-                if joinable && tok.len() + (en2 - st2) <= MAX_KEY + 1 {
-                    let tok2 = &bytes[st2..en2];
-                    if !tok2.contains(&b'*') || !masked {
-                        tmp.extend_from_slice(tok2);
-                        let m2 = masked || tok2.contains(&b'*');
-                        let before = out.len();
-                        self.lookup(s, &tmp, st, m2, out);
-                        for h in &mut out[before..] {
-                            h.end = en2;
+            let masked = tok.contains(&b'*');
+            ids.clear();
+            self.lookup(s, tok, masked, &mut ids);
+            for &id in &ids {
+                let e = &self.entries[id as usize];
+                let span = match e.which {
+                    None => {
+                        if !masked && self.ordinary.contains(&hash(tok)) {
+                            continue;
                         }
+                        (st, en)
                     }
+                    // One word of a multi-word name: the neighbouring tokens
+                    // must spell the other words exactly.
+                    Some(k) => {
+                        let n = e.words.len();
+                        let total: usize = e.words.iter().map(|w| w.len()).sum();
+                        if (!masked && total < self.min_len) || t < k || t + (n - 1 - k) >= ntok {
+                            continue;
+                        }
+                        let first = t - k;
+                        let ok = (0..n).filter(|&j| j != k).all(|j| {
+                            let (a, b, _) = s.tokens[first + j];
+                            bytes[a..b] == *e.words[j]
+                        }) && (first..first + n - 1).all(|j| {
+                            let gap = &bytes[s.tokens[j].1..s.tokens[j + 1].0];
+                            gap.len() <= 3 && gap.is_ascii()
+                        });
+                        if !ok {
+                            continue;
+                        }
+                        (s.tokens[first].0, s.tokens[first + n - 1].1)
+                    }
+                };
+                if !out.iter().any(|h| h.target == e.target && h.start == span.0) {
+                    out.push(FuzzyHit { target: e.target, start: span.0, end: span.1, masked });
                 }
             }
-            s.buf = tmp;
         }
+        s.ids = ids;
     }
 
-    /// Look one token up; pushes verified hits with `start` set.
-    fn lookup(&self, s: &mut FuzzyScratch, tok: &[u8], start: usize, masked: bool, out: &mut Vec<FuzzyHit>) {
+    /// Entries one edit from a token (or matching a masked token), verified.
+    fn lookup(&self, s: &mut FuzzyScratch, tok: &[u8], masked: bool, out: &mut Vec<u32>) {
         let n = tok.len();
         if masked {
             // Exactly one mask, not the first letter.
@@ -290,16 +344,15 @@ impl FuzzyIndex {
             del.extend_from_slice(&tok[p + 1..]);
             if let Some(ids) = self.probe(hash(&del)) {
                 for &id in ids {
-                    let e = &self.entries[id as usize];
-                    let k = &e.key;
-                    if k.len() == n && k[..p] == tok[..p] && k[p + 1..] == tok[p + 1..] {
-                        out.push(FuzzyHit { target: e.target, start, end: start + n, masked: true });
+                    let k = &self.entries[id as usize].key;
+                    if k.len() == n && k[..p] == tok[..p] && k[p + 1..] == tok[p + 1..] && !out.contains(&id) {
+                        out.push(id);
                     }
                 }
             }
             return;
         }
-        if n + 1 < self.min_len || n > MAX_KEY + 1 {
+        if n < WORD_MIN || n > MAX_KEY + 1 {
             return;
         }
         // Prefix hashes pre[i] = h(tok[..i]), suffix hashes suf[i] = h(tok[i..]).
@@ -318,27 +371,16 @@ impl FuzzyIndex {
         for i in (0..n).rev() {
             s.suf[i] = s.suf[i + 1].wrapping_add((tok[i] as u64).wrapping_mul(s.pow[n - 1 - i]));
         }
-        let mut seen: [u32; 4] = [u32::MAX; 4];
-        let mut nseen = 0usize;
-        let mut check = |ids: &Vec<u32>, out: &mut Vec<FuzzyHit>| {
+        let check = |ids: &Vec<u32>, out: &mut Vec<u32>| {
             for &id in ids {
-                if seen[..nseen].contains(&id) {
+                if out.contains(&id) {
                     continue;
-                }
-                if nseen < seen.len() {
-                    seen[nseen] = id;
-                    nseen += 1;
                 }
                 let e = &self.entries[id as usize];
                 let k = &e.key;
-                if k.len() < self.min_len || k[0] != tok[0] || **k == *tok || !within_one(tok, k) {
-                    continue;
-                }
-                if self.ordinary.contains(&hash(tok)) {
-                    return;
-                }
-                if !out.iter().any(|h| h.target == e.target && h.start == start) {
-                    out.push(FuzzyHit { target: e.target, start, end: start + n, masked: false });
+                let long_enough = if e.which.is_none() { k.len() >= self.min_len } else { k.len() >= WORD_MIN };
+                if long_enough && k[0] == tok[0] && **k != *tok && within_one(tok, k) {
+                    out.push(id);
                 }
             }
         };
@@ -403,10 +445,23 @@ mod tests {
 
     fn index() -> FuzzyIndex {
         let mut ix = FuzzyIndex::new(6);
-        for (i, name) in
-            ["adidas", "louis vuitton", "balenciaga", "burberry", "chanel", "casio", "nike", "gucci"].iter().enumerate()
+        for (i, name) in [
+            "adidas",
+            "louis vuitton",
+            "balenciaga",
+            "burberry",
+            "chanel",
+            "casio",
+            "nike",
+            "gucci",
+            "a-cold-wall",
+            "bell & ross",
+            "hp laptop",
+        ]
+        .iter()
+        .enumerate()
         {
-            ix.add(key_of(name).unwrap(), t(i as u32));
+            ix.add(name, t(i as u32));
         }
         ix.add_dictionary(WORDS);
         ix
@@ -443,6 +498,10 @@ mod tests {
         assert_eq!(found(&ix, "burbery scarf"), vec![(3, "burbery".into(), false)]);
         assert_eq!(found(&ix, "new louis vuiton bag"), vec![(1, "louis vuiton".into(), false)]);
         assert_eq!(found(&ix, "balenicaga tee"), vec![(2, "balenicaga".into(), false)]);
+        assert_eq!(found(&ix, "louisvuiton bag"), vec![(1, "louisvuiton".into(), false)]);
+        assert_eq!(found(&ix, "a-codl-wall hoodie"), vec![(8, "a-codl-wall".into(), false)]);
+        assert_eq!(found(&ix, "bell & rsos watch"), vec![(9, "bell & rsos".into(), false)]);
+        assert_eq!(found(&ix, "louis v*itton"), vec![(1, "louis v*itton".into(), true)]);
     }
 
     #[test]
@@ -454,6 +513,9 @@ mod tests {
         assert!(found(&ix, "adidas shoes").is_empty(), "exact matches are the automaton's");
         assert!(found(&ix, "gucca bag").is_empty(), "5-letter marks are not matched approximately");
         assert!(found(&ix, "xdidas").is_empty(), "the first letter must agree");
+        assert!(found(&ix, "hd laptop").is_empty(), "short words are not misspelt");
+        assert!(found(&ix, "rsos watch").is_empty(), "a misspelt word needs the name's other words");
+        assert!(found(&ix, "vuiton bag").is_empty());
     }
 
     #[test]
