@@ -2183,6 +2183,15 @@ def main() -> int:
     test_counts = render_tests(marks, aliases, tests_out, "python3 tools/build_default_registry.py")
     errors = validate(args.out)
 
+    # guards.toml says every guard contains an alias of this registry: check it
+    guards_path = os.path.join(os.path.dirname(args.out), "guards.toml")
+    if os.path.exists(guards_path):
+        with open(guards_path, "rb") as f:
+            guards = [g["text"] for g in tomllib.load(f).get("guard", [])]
+        texts = {norm(m.name) for m in marks.values()} | {norm(c.text) for al in aliases.values() for c in al}
+        for g in guards:
+            if not any(t in norm(g) for t in texts):
+                warn(f"note: guard {g!r} contains no name or alias of the registry; it never applies")
     words_file = "/usr/share/dict/words"
     if os.path.exists(words_file):
         with open(words_file, encoding="utf-8", errors="replace") as f:
