@@ -28,21 +28,31 @@ How a mark is built
   and `brands/korean_brand_synonyms_hangle_filter.tsv`: a Korean name is
   attached to a mark when one of the row's Latin spellings equals (ignoring
   case, accents, spaces and punctuation) the mark's name or one of its
-  Latin aliases.
+  Latin aliases, or when KO_ROW_TARGET names the row.
 * Seller aliases and nicknames come from
   `counterfeit/luxdupes_brand_aliases.json`. That file is mostly partial
   words, masked and homoglyph spellings and misspellings; every alias taken
   from it is listed by hand in LUXDUPES (and checked to occur in the file);
   the rest are dropped and counted by reason.
 * CURATED aliases (the last column of TANGBUY / EXTRA) are ours: Traditional
-  Chinese forms, missing Korean forms of required marks, model names.
+  Chinese forms, missing Korean forms of required marks, model names, the
+  nicknames 驴家 / LV家.
+* Pinyin: the tone-less pinyin of the Chinese names of the top Chinese-market
+  marks (PINYIN_TABLE, rules in the "Pinyin" section below), kind "alias".
+* Tests: `mark_tests.toml` beside the output gets one positive case per mark
+  and a positive and a negative case per added slang / pinyin alias (the
+  "Generated ruleset tests" section below).
 * `recorded = true` only for the REQUIRED list: "treated as recorded for
   screening", NOT an official customs recordation.
 
 Alias hygiene (see README): junk and too-short aliases are dropped, masked and
 homoglyph spellings are dropped (evasion is handled elsewhere), ordinary-word
 aliases get `kind = "ordinary"`, no alias is shared by two marks (conflicts
-are resolved and printed to stderr).
+are resolved and printed to stderr). Seller slang, alias by alias: not an
+everyday word -> `nickname`; also an everyday word, a place or a name ->
+`ordinary` (class-gated); one character or a partial word with an everyday
+meaning -> not kept (LUX_SLANG_DROP); the everyday compounds of kept slang
+(4G家用, 3D家居, 内存卡家用 …) are guards in rulesets/default/guards.toml.
 """
 
 from __future__ import annotations
