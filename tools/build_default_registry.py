@@ -2107,6 +2107,65 @@ def render_tests(marks, aliases, out_path, regen_cmd):
     return counts
 
 
+
+# Real-title cases (tests/data/cases/mark_real_titles.toml). Only from the
+# title sets whose repository licence allows redistribution (Apache-2.0:
+# Walmart-Amazon electronics and the WDC shoes/watches titles, both from
+# megagonlabs/ditto; see SOURCES.md); the other title sets are test data that
+# stay in the shared folder. A title is used for a mark when it starts with
+# the mark's name (brand-first listing) and has no compatibility wording;
+# Walmart-Amazon rows also need the mark in their brand column. First such
+# title in file order, one per mark. Test fixture only: not embedded.
+REAL_TITLE_SOURCES = [
+    ("titles_en/walmart_amazon_electronics_records.tsv", "Walmart-Amazon (megagonlabs/ditto, Apache-2.0)"),
+    ("titles_en/wdc_shoes_titles.txt", "WDC shoes (megagonlabs/ditto, Apache-2.0)"),
+    ("titles_en/wdc_watches_titles.txt", "WDC watches (megagonlabs/ditto, Apache-2.0)"),
+]
+
+
+def render_real_title_tests(data, marks, out_path, regen_cmd):
+    titles = []
+    for rel, label in REAL_TITLE_SOURCES:
+        path = os.path.join(data, rel)
+        with open(path, encoding="utf-8") as f:
+            if rel.endswith(".tsv"):
+                for row in csv.DictReader(f, delimiter="\t"):
+                    titles.append((label, row["title"], key(row["brand"] or "")))
+            else:
+                for line in f:
+                    titles.append((label, line.strip(), None))
+    compat = re.compile(r"(?<![a-z0-9])(?:for|compatible|fits|replacement)(?![a-z0-9])")
+    lines = [
+        "# Real product titles that name a default-registry mark (one per mark).",
+        "# GENERATED FILE - do not edit by hand. Regenerate with:",
+        f"#   {regen_cmd}",
+        "# Sources (licence of the repository): " + "; ".join(label for _, label in REAL_TITLE_SOURCES) + ".",
+        "# Rule: REAL_TITLE_SOURCES in tools/build_default_registry.py.",
+        "",
+    ]
+    n = 0
+    for mid in sorted(marks):
+        m = marks[mid]
+        start = re.compile(r"^[\s\"']*" + re.escape(norm(m.name)) + r"(?![a-z0-9])")
+        for label, t, brand in titles:
+            nt = norm(t)
+            if not start.match(nt) or compat.search(nt) or len(t) > 200:
+                continue
+            if brand is not None and brand != key(m.name):
+                continue
+            lines.append(f"# {label}")
+            lines.append("[[test]]")
+            lines.append(f"name = {toml_str('real-title-' + mid)}")
+            lines.append(f"description = {toml_str(t)}")
+            lines.append(f"marks = [{toml_str(mid)}]")
+            lines.append("")
+            n += 1
+            break
+    with open(out_path, "w", encoding="utf-8", newline="\n") as f:
+        f.write("\n".join(lines))
+    return n
+
+
 def validate(path: str) -> list[str]:
     errors = []
     with open(path, "rb") as f:
@@ -2191,6 +2250,9 @@ def main() -> int:
     render(marks, aliases, args.out, "python3 tools/build_default_registry.py")
     tests_out = os.path.join(os.path.dirname(args.out), "mark_tests.toml")
     test_counts = render_tests(marks, aliases, tests_out, "python3 tools/build_default_registry.py")
+    real_out = os.path.join(repo, "tests", "data", "cases", "mark_real_titles.toml")
+    test_counts["real-title cases"] = render_real_title_tests(args.data, marks, real_out,
+                                                              "python3 tools/build_default_registry.py")
     errors = validate(args.out)
 
     # guards.toml says every guard contains an alias of this registry: check it
@@ -2222,7 +2284,8 @@ def main() -> int:
     print(f"aliases: {sum(kinds.values())} — by kind: " + ", ".join(f"{k} {kinds[k]}" for k in KIND_ORDER)
           + " — by script: " + ", ".join(f"{k} {v}" for k, v in sorted(scripts.items())))
     print(f"conflicts resolved: {len(conflicts)} (details on stderr)")
-    print(f"wrote {os.path.relpath(tests_out)}: " + ", ".join(f"{k} {v}" for k, v in test_counts.items()))
+    print(f"wrote {os.path.relpath(tests_out)} and {os.path.relpath(real_out)}: "
+          + ", ".join(f"{k} {v}" for k, v in test_counts.items()))
     print("aliases dropped, by reason:")
     for reason, n in sorted(dropped.items(), key=lambda x: (-x[1], x[0])):
         print(f"  {n:4d}  {reason}  e.g. {', '.join(examples[reason][:6])}")
