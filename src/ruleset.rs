@@ -34,6 +34,7 @@ pub const DEFAULT_SOURCES: &[(&str, &str)] = &[
     ("rulesets/default/categories.toml", include_str!("../rulesets/default/categories.toml")),
     ("rulesets/default/compat.toml", include_str!("../rulesets/default/compat.toml")),
     ("rulesets/default/guards.toml", include_str!("../rulesets/default/guards.toml")),
+    ("rulesets/default/mark_tests.toml", include_str!("../rulesets/default/mark_tests.toml")),
     ("rulesets/default/marks.toml", include_str!("../rulesets/default/marks.toml")),
     ("rulesets/default/rules.toml", include_str!("../rulesets/default/rules.toml")),
     ("rulesets/default/ruleset.toml", include_str!("../rulesets/default/ruleset.toml")),
