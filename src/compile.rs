@@ -258,6 +258,13 @@ impl<'a> Builder<'a> {
                 if f.contains(' ') {
                     self.add_fold(f.replace(' ', ""), target);
                 }
+                // Spelled out, digits stay digits (`3 C E` folds to `3ce`,
+                // while `3CE` written whole folds to `ece` like the pattern).
+                let spelled = crate::fold::fold_pattern(&norm.chars().flat_map(|c| [c, ' ']).collect::<String>());
+                let spelled = spelled.replace(' ', "");
+                if spelled != f.replace(' ', "") {
+                    self.add_fold(spelled, target);
+                }
             }
         }
         true
@@ -599,6 +606,10 @@ pub(crate) fn compile(rs: &Ruleset) -> Result<Compiled, RulesetError> {
     // Masked Chinese names (香*, 古～, 香**): the first character and one mask
     // per hidden character, only when no other mark's name of that length
     // starts with the same character (迪* could be Dior or Disney).
+    let mut by_first: HashMap<char, Vec<u32>> = HashMap::new();
+    for ((first, _), owners) in &masked_han {
+        by_first.entry(*first).or_default().extend(owners.iter().map(|(m, _)| *m));
+    }
     let mut masked: Vec<_> = masked_han.into_iter().collect();
     masked.sort_by_key(|((c, n), _)| (*c, *n));
     for ((first, len), owners) in masked {
@@ -606,13 +617,18 @@ pub(crate) fn compile(rs: &Ruleset) -> Result<Compiled, RulesetError> {
         if owners.iter().any(|(m, _)| *m != mark) {
             continue;
         }
+        // `香*` alone (fewer masks than hidden characters) only when no other
+        // mark's name of any length starts with 香.
+        let short_ok = by_first.get(&first).is_some_and(|ms| ms.iter().all(|m| *m == mark));
         let weight = owners.iter().map(|(_, w)| *w).fold(0.0f32, f32::max) * scoring.fuzzy as f32;
+        // Class-gated like an ordinary-word alias: `超闪~` (a decorative tilde)
+        // on jewellery must not name SanDisk (闪迪).
         let target =
-            Target::Mark { mark, kind: AliasKind::Nickname, weight, is_name: false, script: false, masked: true };
+            Target::Mark { mark, kind: AliasKind::Ordinary, weight, is_name: false, script: false, masked: true };
         for mask in ['*', '~', '〜', '×', '○', 'x'] {
             let hidden = len - 1;
             let mut forms = vec![std::iter::once(first).chain(std::iter::repeat_n(mask, hidden)).collect::<String>()];
-            if hidden > 1 {
+            if hidden > 1 && short_ok {
                 forms.push(format!("{first}{mask}"));
             }
             for f in forms {

@@ -144,6 +144,12 @@ impl Folded {
             n.set(c.encode_utf8(&mut buf));
             for d in n.text.chars() {
                 let d = confusable(d).unwrap_or(d);
+                // Accents go too (`a v è n e` is Avène spelled out).
+                let d = if d.is_ascii() || is_cjk_or_hangul(d) {
+                    d
+                } else {
+                    crate::normalize::base_letter(d).map_or(d, char::from)
+                };
                 chars.push((d, s, e));
             }
         }
@@ -238,6 +244,7 @@ mod tests {
         assert_eq!(fold("G-u-c-c-i belt"), "gucci belt");
         assert_eq!(fold("Guc*ci belt"), "gucci belt");
         assert_eq!(fold("L-V bag"), "lv bag");
+        assert_eq!(fold("A v è n e cream"), "avene cream");
         assert_eq!(fold("GUССI"), "gucci"); // Cyrillic С
         assert_eq!(fold("ΝΙΚΕ"), "nike"); // Greek capitals
         assert_eq!(fold("Ni\u{200B}ke"), "nike");

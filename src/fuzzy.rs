@@ -29,6 +29,7 @@ use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
 
 use crate::compile::Target;
+use crate::normalize::base_letter;
 
 const BASE: u64 = 0x100_0000_01b3;
 const FILTER_BITS: u32 = 20;
@@ -118,8 +119,9 @@ pub(crate) struct FuzzyIndex {
 /// Scratch for one lookup (token boundaries), reused across items.
 #[derive(Debug, Default)]
 pub(crate) struct FuzzyScratch {
-    /// (start, end, glued to an accented letter)
-    tokens: Vec<(usize, usize, bool)>,
+    /// (start, end) in the text and (start, end) of the folded key in `keybuf`.
+    tokens: Vec<(usize, usize, usize, usize)>,
+    keybuf: Vec<u8>,
     ids: Vec<u32>,
     pre: Vec<u64>,
     suf: Vec<u64>,
@@ -191,7 +193,9 @@ impl FuzzyIndex {
     /// Add a normalised alias for a mark target: the whole name, and each
     /// word of 4+ characters of a multi-word name.
     pub(crate) fn add(&mut self, norm: &str, target: Target) {
-        let Some(words) = words_of(norm) else { return };
+        let folded: String =
+            norm.chars().map(|c| if latin_letter(c) { base_letter(c).map_or(c, char::from) } else { c }).collect();
+        let Some(words) = words_of(&folded) else { return };
         let full: Vec<u8> = words.concat();
         let words: Box<[Box<[u8]>]> = words.into_iter().map(|w| w.into_boxed_slice()).collect();
         self.add_entry(full, words.clone(), None, target);
@@ -261,31 +265,53 @@ impl FuzzyIndex {
             return;
         }
         let bytes = text.as_bytes();
-        // Tokens: runs of ASCII letters/digits and `*`.
+        // Tokens: runs of letters/digits and `*`; accented Latin letters are
+        // folded to their base letter (`célinne` → `celinne`), and a run
+        // holding any other non-ASCII letter is skipped.
         s.tokens.clear();
+        s.keybuf.clear();
         let mut i = 0;
         while i < bytes.len() {
             let b = bytes[i];
-            if b.is_ascii_alphanumeric() || b == b'*' {
-                let st = i;
-                while i < bytes.len() && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'*') {
+            let starts = b.is_ascii_alphanumeric()
+                || b == b'*'
+                || (b >= 0x80 && text[i..].chars().next().is_some_and(latin_letter));
+            if !starts {
+                i += if b < 0x80 { 1 } else { text[i..].chars().next().map_or(1, char::len_utf8) };
+                continue;
+            }
+            let st = i;
+            let kst = s.keybuf.len();
+            let mut plain = true;
+            while i < bytes.len() {
+                let b = bytes[i];
+                if b.is_ascii_alphanumeric() || b == b'*' {
+                    s.keybuf.push(b);
                     i += 1;
+                } else if b >= 0x80 {
+                    let Some(c) = text[i..].chars().next().filter(|&c| latin_letter(c)) else { break };
+                    match base_letter(c) {
+                        Some(a) => s.keybuf.push(a),
+                        None => plain = false,
+                    }
+                    i += c.len_utf8();
+                } else {
+                    break;
                 }
-                // A token glued to an accented Latin letter is part of a longer
-                // word (`hermès`); glued to Chinese or Korean it stands alone.
-                let glued = text[..st].chars().next_back().is_some_and(latin_letter)
-                    || text[i..].chars().next().is_some_and(latin_letter);
-                s.tokens.push((st, i, glued));
+            }
+            if plain {
+                s.tokens.push((st, i, kst, s.keybuf.len()));
             } else {
-                i += 1;
+                s.keybuf.truncate(kst);
             }
         }
         let mut ids = std::mem::take(&mut s.ids);
         let ntok = s.tokens.len();
+        let keys = std::mem::take(&mut s.keybuf);
         for t in 0..ntok {
-            let (st, en, glued) = s.tokens[t];
-            let tok = &bytes[st..en];
-            if glued || !tok[0].is_ascii_alphabetic() {
+            let (st, en, ks, ke) = s.tokens[t];
+            let tok = &keys[ks..ke];
+            if !tok[0].is_ascii_alphabetic() {
                 continue;
             }
             let masked = tok.contains(&b'*');
@@ -310,8 +336,8 @@ impl FuzzyIndex {
                         }
                         let first = t - k;
                         let ok = (0..n).filter(|&j| j != k).all(|j| {
-                            let (a, b, _) = s.tokens[first + j];
-                            bytes[a..b] == *e.words[j]
+                            let (_, _, a, b) = s.tokens[first + j];
+                            keys[a..b] == *e.words[j]
                         }) && (first..first + n - 1).all(|j| {
                             let gap = &bytes[s.tokens[j].1..s.tokens[j + 1].0];
                             gap.len() <= 3 && gap.is_ascii()
@@ -328,6 +354,7 @@ impl FuzzyIndex {
             }
         }
         s.ids = ids;
+        s.keybuf = keys;
     }
 
     /// Entries one edit from a token (or matching a masked token), verified.
@@ -352,7 +379,7 @@ impl FuzzyIndex {
             }
             return;
         }
-        if n < WORD_MIN || n > MAX_KEY + 1 {
+        if n + 1 < WORD_MIN || n > MAX_KEY + 1 {
             return;
         }
         // Prefix hashes pre[i] = h(tok[..i]), suffix hashes suf[i] = h(tok[i..]).
@@ -378,6 +405,8 @@ impl FuzzyIndex {
                 }
                 let e = &self.entries[id as usize];
                 let k = &e.key;
+                // A whole name needs `min_len`; a word of a longer name
+                // (checked against its neighbours later) needs 4 letters.
                 let long_enough = if e.which.is_none() { k.len() >= self.min_len } else { k.len() >= WORD_MIN };
                 if long_enough && k[0] == tok[0] && **k != *tok && within_one(tok, k) {
                     out.push(id);
@@ -457,6 +486,8 @@ mod tests {
             "a-cold-wall",
             "bell & ross",
             "hp laptop",
+            "céline",
+            "blue moon",
         ]
         .iter()
         .enumerate()
@@ -501,6 +532,7 @@ mod tests {
         assert_eq!(found(&ix, "louisvuiton bag"), vec![(1, "louisvuiton".into(), false)]);
         assert_eq!(found(&ix, "a-codl-wall hoodie"), vec![(8, "a-codl-wall".into(), false)]);
         assert_eq!(found(&ix, "bell & rsos watch"), vec![(9, "bell & rsos".into(), false)]);
+        assert_eq!(found(&ix, "ble moon lipstick"), vec![(12, "ble moon".into(), false)]);
         assert_eq!(found(&ix, "louis v*itton"), vec![(1, "louis v*itton".into(), true)]);
     }
 
@@ -528,9 +560,10 @@ mod tests {
     }
 
     #[test]
-    fn glued_to_other_script_is_skipped() {
+    fn accents_and_other_scripts() {
         let ix = index();
-        assert!(found(&ix, "éaddidas").is_empty());
         assert_eq!(found(&ix, "包addidas包").len(), 1);
+        assert_eq!(found(&ix, "céllne bag"), vec![(11, "céllne".into(), false)]);
+        assert!(found(&ix, "ßaddidas").is_empty(), "a letter without an ASCII base spoils the token");
     }
 }

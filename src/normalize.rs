@@ -200,6 +200,19 @@ pub fn normalize_pattern(s: &str) -> String {
     out
 }
 
+/// The ASCII base letter of an accented Latin letter (`é` → `e`), lower case.
+pub(crate) fn base_letter(c: char) -> Option<u8> {
+    let mut base = None;
+    let mut n = 0;
+    unicode_normalization::char::decompose_canonical(c, |d| {
+        if n == 0 && d.is_ascii_alphabetic() {
+            base = Some(d.to_ascii_lowercase() as u8);
+        }
+        n += 1;
+    });
+    base
+}
+
 /// A pattern with its accents removed (`hermès` → `hermes`), if it has any.
 pub fn strip_accents(s: &str) -> Option<String> {
     let mut out = String::with_capacity(s.len());
