@@ -11,6 +11,7 @@ use crate::item::Item;
 use crate::normalize::{is_word_char, Normalized};
 use crate::ruleset::{AliasKind, Ruleset};
 use crate::sampling::{self, Policy};
+use crate::trace::{Profile, Trace};
 use crate::verdict::{Action, How, Level, MarkHit, RuleHit, Use, Verdict, View};
 
 /// A compiled ruleset. Cheap to clone (an `Arc`), `Send + Sync`: build once,
@@ -48,6 +49,22 @@ pub struct Scratch {
     fuzzy_scratch: crate::fuzzy::FuzzyScratch,
     fuzzy_hits: Vec<crate::fuzzy::FuzzyHit>,
     field_idx: u8,
+    /// Fold and fuzzy time inside `match_field` (profiling only).
+    field_extra_ns: u64,
+    /// Filled by [`Engine::explain`] only.
+    trace: Option<Box<Trace>>,
+    /// Filled when made by [`Engine::profiling_scratch`].
+    profile: Option<Box<Profile>>,
+}
+
+impl Scratch {
+    /// Take the cost counters gathered so far (profiling scratch only).
+    pub fn take_profile(&mut self) -> Option<Profile> {
+        self.profile.as_mut().map(|p| {
+            let fresh = Profile::sized(p.rule_ns.len(), p.mark_candidates.len());
+            *std::mem::replace(p, Box::new(fresh))
+        })
+    }
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -178,6 +195,59 @@ impl Engine {
         Scratch::default()
     }
 
+    /// A scratch that also counts time per stage and per rule (`iprscreen
+    /// profile`); read the counters with [`Scratch::take_profile`].
+    pub fn profiling_scratch(&self) -> Scratch {
+        let c = &*self.inner;
+        Scratch { profile: Some(Box::new(Profile::sized(c.rules.len(), c.marks.len()))), ..Scratch::default() }
+    }
+
+    /// Scan one item and return the full trace of the decision with the verdict.
+    pub fn explain(&self, item: &Item) -> (Verdict, Trace) {
+        let mut s = Scratch { trace: Some(Box::default()), ..Scratch::default() };
+        let v = self.scan_with(&mut s, item);
+        let t = s.trace.take().map(|b| *b).unwrap_or_default();
+        (v, t)
+    }
+
+    /// Rule ids and kinds, in ruleset order (index = [`Profile`] rule index).
+    pub fn rule_info(&self) -> Vec<(String, &'static str)> {
+        self.inner
+            .rules
+            .iter()
+            .map(|r| {
+                let k = match r.kind {
+                    RuleKind::Terms => "terms",
+                    RuleKind::Regex { .. } => "regex",
+                    RuleKind::Proximity { .. } => "proximity",
+                    RuleKind::Price { .. } => "price",
+                    RuleKind::Party => "party",
+                    RuleKind::Category { .. } => "category",
+                };
+                (r.id.clone(), k)
+            })
+            .collect()
+    }
+
+    /// Mark ids, in ruleset order (index = [`Profile`] mark index).
+    pub fn mark_ids(&self) -> Vec<String> {
+        self.inner.marks.iter().map(|m| m.id.clone()).collect()
+    }
+
+    fn target_desc(&self, t: &Target) -> String {
+        let c = &*self.inner;
+        match *t {
+            Target::Mark { mark, kind, masked, .. } => {
+                let m = &c.marks[mark as usize];
+                format!("mark {} ({}{})", m.id, alias_word(kind), if masked { ", masked" } else { "" })
+            }
+            Target::Term { rule } | Target::Gate { rule } => format!("rule {}", c.rules[rule as usize].id),
+            Target::Word { cat } => format!("category word ({})", CATEGORIES[cat as usize]),
+            Target::Guard { guard } => format!("guard `{}`", c.guards[guard as usize].0),
+            Target::CompatBefore | Target::CompatAfter => "compatibility cue".to_string(),
+        }
+    }
+
     /// Scan one item (allocates a scratch; prefer [`Engine::scan_with`] in loops).
     pub fn scan(&self, item: &Item) -> Verdict {
         self.scan_with(&mut Scratch::default(), item)
@@ -196,15 +266,21 @@ impl Engine {
         s.gates.clear();
         s.words = [0; 9];
         s.word_first = [usize::MAX; 9];
+        let t_start = s.profile.as_ref().map(|_| std::time::Instant::now());
 
         self.match_field(s, 0, &item.description);
         if let Some(b) = item.brand.as_deref().filter(|b| !b.trim().is_empty()) {
             self.match_field(s, 1, b);
         }
+        let t_matched = t_start.map(|_| std::time::Instant::now());
 
         // Category: HS code first, then description words.
         let (cat, category_source) = self.categorize(s, item);
         let cat_bit = 1u16 << cat;
+        if let Some(t) = s.trace.as_mut() {
+            t.category = CATEGORIES[cat as usize].to_string();
+            t.category_source = category_source.to_string();
+        }
 
         let mut reasons = Vec::new();
         let mut rules_out: Vec<RuleHit> = Vec::new();
@@ -217,10 +293,25 @@ impl Engine {
         for cand in s.cands.iter() {
             let m = &c.marks[cand.mark as usize];
             let in_class = cat != OTHER && m.cat_mask & cat_bit != 0;
+            let text = if cand.field == 0 { &item.description } else { item.brand.as_deref().unwrap_or("") };
             if cand.kind == AliasKind::Ordinary && !in_class && !cand.compat {
+                if let Some(t) = s.trace.as_mut() {
+                    t.cand(
+                        cand.field,
+                        format!("mark {}", m.id),
+                        text.get(cand.orig.0..cand.orig.1).unwrap_or(""),
+                        cand.orig,
+                        view_word(cand.view, cand.how),
+                        "dropped",
+                        format!(
+                            "class gate: an ordinary-word alias counts only on goods of the mark's classes (Nice {}), not on {}",
+                            join_classes(&m.classes),
+                            CATEGORIES[cat as usize]
+                        ),
+                    );
+                }
                 continue;
             }
-            let text = if cand.field == 0 { &item.description } else { item.brand.as_deref().unwrap_or("") };
             let matched = text.get(cand.orig.0..cand.orig.1).unwrap_or("").to_string();
             let how = if let Some(h) = cand.how {
                 h
@@ -248,6 +339,17 @@ impl Engine {
                 in_class,
             });
             if cand.compat {
+                if let Some(t) = s.trace.as_mut() {
+                    t.cand(
+                        cand.field,
+                        format!("mark {}", m.id),
+                        &matched,
+                        cand.orig,
+                        view_word(cand.view, cand.how),
+                        "compatibility",
+                        "compatibility wording next to it (for / 适用于 / 호환 …): not the brand of the goods, no weight",
+                    );
+                }
                 reasons.push(format!(
                     "{} mentioned as `{matched}` for compatibility, not as the brand of the goods",
                     m.name
@@ -261,6 +363,24 @@ impl Engine {
             } else {
                 c.scoring.out_of_class
             };
+            if let Some(t) = s.trace.as_mut() {
+                let why = if in_class {
+                    format!("in class (Nice {}): weight {:.3}", join_classes(&m.classes), w)
+                } else if cat == OTHER {
+                    format!("category unknown: weight capped at {:.3}", w)
+                } else {
+                    format!("outside the mark's classes on {}: weak weight {:.3}", CATEGORIES[cat as usize], w)
+                };
+                t.cand(
+                    cand.field,
+                    format!("mark {} ({})", m.id, alias_word(cand.kind)),
+                    &matched,
+                    cand.orig,
+                    view_word(cand.view, cand.how),
+                    "kept",
+                    why,
+                );
+            }
             match mark_weight.iter_mut().find(|(mi, _, _)| *mi == cand.mark) {
                 Some(e) => {
                     e.1 = e.1.max(w);
@@ -271,6 +391,9 @@ impl Engine {
             let how_word = match how {
                 How::Exact => "by name".to_string(),
                 How::Alias => format!("by {} `{matched}`", alias_word(cand.kind)),
+                How::Normalized if cand.view == View::Folded => {
+                    format!("as `{matched}` after folding look-alike letters, leetspeak or separators")
+                }
                 How::Normalized => {
                     format!("as `{matched}` after normalisation (full-width, styled or hidden characters)")
                 }
@@ -349,9 +472,16 @@ impl Engine {
         }
         let any_brand = !mark_weight.is_empty();
         let prone_in_class = mark_weight.iter().any(|(_, _, ic)| *ic) && c.prone_mask & cat_bit != 0;
-        for (_, w, _) in &mark_weight {
+        for (mi, w, _) in &mark_weight {
             evidence.push(*w);
+            if let Some(t) = s.trace.as_mut() {
+                t.evidence.push(crate::trace::Term {
+                    source: format!("mark {}", c.marks[*mi as usize].id),
+                    weight: round3(*w),
+                });
+            }
         }
+        let t_regex = s.profile.as_ref().map(|_| std::time::Instant::now());
 
         // Text rules: terms (from the automaton) and regexes.
         let mut fired: Vec<u32> = Vec::new();
@@ -363,7 +493,12 @@ impl Engine {
             let gated: Vec<u32> = std::mem::take(&mut s.gates);
             for ri in set_rules.chain(gated.iter().copied()) {
                 if let RuleKind::Regex { regex } = &c.rules[ri as usize].kind {
-                    if let Some(m) = regex.find(&s.norm.text) {
+                    let t0 = s.profile.as_ref().map(|_| std::time::Instant::now());
+                    let found = regex.find(&s.norm.text);
+                    if let (Some(p), Some(t0)) = (s.profile.as_mut(), t0) {
+                        p.rule_ns[ri as usize] += t0.elapsed().as_nanos() as u64;
+                    }
+                    if let Some(m) = found {
                         let orig = s.norm.to_original(m.start(), m.end());
                         let (cstart, cend) = char_pos(&s.norm.text, m.start(), m.end());
                         s.term_hits.push(TermHit { rule: ri, field: 0, orig, cstart, cend });
@@ -372,9 +507,16 @@ impl Engine {
             }
             s.gates = gated;
         }
+        let t_post = s.profile.as_ref().map(|_| std::time::Instant::now());
         for th in s.term_hits.iter() {
             let rule = &c.rules[th.rule as usize];
             if rule.cat_mask != 0 && rule.cat_mask & cat_bit == 0 {
+                if let Some(t) = s.trace.as_mut() {
+                    t.rules_skipped.push(format!(
+                        "{}: matched but limited to other categories than {}",
+                        rule.id, CATEGORIES[cat as usize]
+                    ));
+                }
                 continue;
             }
             if fired.contains(&th.rule) {
@@ -410,6 +552,7 @@ impl Engine {
             if rule.cat_mask != 0 && rule.cat_mask & cat_bit == 0 {
                 continue;
             }
+            let _timer = PostTimer::start(s.profile.as_deref_mut(), ri);
             match &rule.kind {
                 RuleKind::Proximity { near, window } => {
                     let hit =
@@ -502,9 +645,29 @@ impl Engine {
             }
         }
 
+        let t_verdict = s.profile.as_ref().map(|_| std::time::Instant::now());
         // Score: noisy-OR of the evidence, floors, level.
         let mut risk = evidence.risk();
+        if let Some(t) = s.trace.as_mut() {
+            for r in &rules_out {
+                t.evidence.push(crate::trace::Term { source: format!("rule {}", r.id), weight: r.weight });
+            }
+            t.arithmetic = if t.evidence.is_empty() {
+                "no evidence: risk 0".to_string()
+            } else {
+                let factors: Vec<String> = t.evidence.iter().map(|e| format!("(1 − {})", e.weight)).collect();
+                format!("risk = 1 − {} = {:.3}", factors.join(" × "), risk)
+            };
+        }
         if prone_in_class && risk < c.scoring.prone_floor {
+            if let Some(t) = s.trace.as_mut() {
+                t.floors.push(format!(
+                    "{:.3} raised to {} (an in-class brand on counterfeit-prone {})",
+                    risk,
+                    c.scoring.prone_floor,
+                    CATEGORIES[cat as usize]
+                ));
+            }
             risk = c.scoring.prone_floor;
             reasons.push(format!(
                 "a brand on {} goods of its own class is at least medium risk",
@@ -528,6 +691,22 @@ impl Engine {
             }
         }
         let selected = sampling::select(self.seed, &item.id, rate);
+        if let Some(t) = s.trace.as_mut() {
+            let th = &c.policy.thresholds;
+            t.thresholds = format!("low ≥ {}, medium ≥ {}, high ≥ {}, critical ≥ {}", th[0], th[1], th[2], th[3]);
+            t.draw = round3(sampling::keyed_uniform(self.seed, &item.id));
+            t.sampling = format!(
+                "category floor {} ({}), level rate {} ({level}) → rate {}; keyed-hash draw {:.3} for id `{}` with seed {} → {}",
+                pct(floor),
+                CATEGORIES[cat as usize],
+                pct(level_rate),
+                pct(rate),
+                t.draw,
+                item.id,
+                self.seed,
+                if selected { "selected (draw < rate)" } else { "not selected (draw ≥ rate)" }
+            );
+        }
         let action = match level {
             Level::Critical => Action::Hold,
             Level::High => Action::Inspect,
@@ -566,6 +745,20 @@ impl Engine {
             }
         }
 
+        if let (Some(p), Some(t0), Some(t1), Some(tr), Some(tp), Some(tv)) =
+            (s.profile.as_mut(), t_start, t_matched, t_regex, t_post, t_verdict)
+        {
+            let now = std::time::Instant::now();
+            let ns = |a: std::time::Instant, b: std::time::Instant| b.duration_since(a).as_nanos() as u64;
+            p.items += 1;
+            // match_field timed its own fold and fuzzy passes; the rest of it
+            // is normalisation and the automaton.
+            p.stage_ns[0] += ns(t0, t1).saturating_sub(s.field_extra_ns);
+            p.stage_ns[3] += ns(tr, tp);
+            p.stage_ns[4] += ns(tp, tv);
+            p.stage_ns[5] += ns(t1, tr) + ns(tv, now);
+            s.field_extra_ns = 0;
+        }
         Verdict {
             id: item.id.clone(),
             category: CATEGORIES[cat as usize],
@@ -649,17 +842,34 @@ impl Engine {
                     }
                 }
             }
-            if p.left && m.start() > 0 {
-                if let Some(prev) = norm[..m.start()].chars().next_back() {
-                    if same_class(prev, p.first) {
-                        continue;
+            let inside_before = p.left
+                && m.start() > 0
+                && norm[..m.start()].chars().next_back().is_some_and(|prev| same_class(prev, p.first));
+            let inside_after =
+                p.right && m.end() < bytes.len() && norm[m.end()..].chars().next().is_some_and(|n| same_class(n, p.last));
+            if inside_before || inside_after {
+                if let Some(t) = s.trace.as_mut() {
+                    for tg in p.targets.iter().filter(|t| matches!(t, Target::Mark { .. } | Target::Term { .. })) {
+                        let orig = s.norm.to_original(m.start(), m.end());
+                        t.cand(
+                            field,
+                            self.target_desc(tg),
+                            &text[orig.0..orig.1],
+                            orig,
+                            "normalized",
+                            "dropped",
+                            "word boundary: part of a longer word",
+                        );
                     }
                 }
+                continue;
             }
-            if p.right && m.end() < bytes.len() {
-                if let Some(next) = norm[m.end()..].chars().next() {
-                    if same_class(next, p.last) {
-                        continue;
+            if let Some(pr) = s.profile.as_mut() {
+                for tg in &p.targets {
+                    match *tg {
+                        Target::Term { rule } | Target::Gate { rule } => pr.rule_literal_hits[rule as usize] += 1,
+                        Target::Mark { mark, .. } => pr.mark_candidates[mark as usize] += 1,
+                        _ => {}
                     }
                 }
             }
@@ -685,10 +895,23 @@ impl Engine {
             for t in &c.patterns[h.pat as usize].targets {
                 match *t {
                     Target::Mark { mark, kind, weight, is_name, script, masked } => {
-                        if s.guards
+                        if let Some(&(gs, ge)) = s
+                            .guards
                             .iter()
-                            .any(|&(gs, ge)| gs <= h.start && h.end <= ge && (ge - gs) > (h.end - h.start))
+                            .find(|&&(gs, ge)| gs <= h.start && h.end <= ge && (ge - gs) > (h.end - h.start))
                         {
+                            if let Some(tr) = s.trace.as_mut() {
+                                let orig = s.norm.to_original(h.start, h.end);
+                                tr.cand(
+                                    field,
+                                    self.target_desc(t),
+                                    &text[orig.0..orig.1],
+                                    orig,
+                                    "normalized",
+                                    "dropped",
+                                    format!("ordinary-word guard: inside the phrase `{}`", &norm[gs..ge]),
+                                );
+                            }
                             continue;
                         }
                         let orig = s.norm.to_original(h.start, h.end);
@@ -731,9 +954,17 @@ impl Engine {
         }
         // The folded view (leetspeak, homoglyphs, separators), only when the
         // text shows such a trick: most items skip it after a byte scan.
+        let t_fold = s.profile.as_ref().map(|_| std::time::Instant::now());
+        let mut folded_view = None;
         if let Some(fac) = &c.fold_automaton {
             if crate::fold::needs_fold(text) {
                 s.fold.set(text);
+                if s.trace.is_some() {
+                    folded_view = Some(s.fold.text.clone());
+                }
+                if let Some(p) = s.profile.as_mut() {
+                    p.folded_items += 1;
+                }
                 let ft = &s.fold.text;
                 for m in fac.0.find_overlapping_iter(ft.as_str()) {
                     let p = &c.fold_patterns[m.value() as usize];
@@ -761,7 +992,21 @@ impl Engine {
                         }
                         let (ns, ne) = s.norm.from_original(orig.0, orig.1);
                         if s.guards.iter().any(|&(gs, ge)| gs <= ns && ne <= ge) {
+                            if let Some(tr) = s.trace.as_mut() {
+                                tr.cand(
+                                    field,
+                                    self.target_desc(t),
+                                    &text[orig.0..orig.1],
+                                    orig,
+                                    "folded",
+                                    "dropped",
+                                    "ordinary-word guard covers it",
+                                );
+                            }
                             continue;
+                        }
+                        if let Some(p) = s.profile.as_mut() {
+                            p.mark_candidates[mark as usize] += 1;
                         }
                         let (cstart, cend) = char_pos(norm, ns, ne);
                         s.cands.push(Cand {
@@ -785,6 +1030,7 @@ impl Engine {
         }
         // Misspelt and masked Latin marks (`Addidas`, `G*cci`), where no
         // literal candidate covers the token already.
+        let t_fuzzy = s.profile.as_ref().map(|_| std::time::Instant::now());
         if !c.fuzzy.is_empty() && norm.bytes().any(|b| b.is_ascii_alphabetic()) {
             s.fuzzy_hits.clear();
             c.fuzzy.find(&mut s.fuzzy_scratch, norm, &mut s.fuzzy_hits);
@@ -794,10 +1040,24 @@ impl Engine {
                 if s.cands[first_cand..].iter().any(|c2| c2.start < en && st < c2.end) {
                     continue;
                 }
+                let orig = s.norm.to_original(st, en);
                 if s.guards.iter().any(|&(gs, ge)| gs <= st && en <= ge) {
+                    if let Some(tr) = s.trace.as_mut() {
+                        tr.cand(
+                            field,
+                            self.target_desc(&fh.target),
+                            &text[orig.0..orig.1],
+                            orig,
+                            "normalized, one edit away",
+                            "dropped",
+                            "ordinary-word guard covers it",
+                        );
+                    }
                     continue;
                 }
-                let orig = s.norm.to_original(st, en);
+                if let Some(p) = s.profile.as_mut() {
+                    p.mark_candidates[mark as usize] += 1;
+                }
                 let (cstart, cend) = char_pos(norm, st, en);
                 s.cands.push(Cand {
                     cstart,
@@ -816,6 +1076,22 @@ impl Engine {
                 });
             }
         }
+        if let (Some(p), Some(tf), Some(tz)) = (s.profile.as_mut(), t_fold, t_fuzzy) {
+            let now = std::time::Instant::now();
+            let fold_ns = tz.duration_since(tf).as_nanos() as u64;
+            let fuzzy_ns = now.duration_since(tz).as_nanos() as u64;
+            p.stage_ns[1] += fold_ns;
+            p.stage_ns[2] += fuzzy_ns;
+            s.field_extra_ns += fold_ns + fuzzy_ns;
+        }
+        if let Some(t) = s.trace.as_mut() {
+            t.views.push(crate::trace::FieldViews {
+                field: FIELDS[field as usize],
+                original: text.to_string(),
+                normalized: norm.to_string(),
+                folded: folded_view,
+            });
+        }
         // Drop mark candidates inside a longer candidate (e.g. `balance` in `new balance`).
         let cands = &mut s.cands;
         let n = cands.len();
@@ -828,6 +1104,26 @@ impl Engine {
                     if inside {
                         keep[i - first_cand] = false;
                     }
+                }
+            }
+        }
+        if let Some(t) = s.trace.as_mut() {
+            for i in first_cand..n {
+                if !keep[i - first_cand] {
+                    let a = &cands[i];
+                    let outer = (first_cand..n)
+                        .map(|j| &cands[j])
+                        .find(|b| b.start <= a.start && a.end <= b.end && (b.end - b.start) > (a.end - a.start));
+                    let outer_text = outer.map_or("", |b| &text[b.orig.0..b.orig.1]);
+                    t.cand(
+                        field,
+                        format!("mark {}", c.marks[a.mark as usize].id),
+                        &text[a.orig.0..a.orig.1],
+                        a.orig,
+                        view_word(a.view, a.how),
+                        "dropped",
+                        format!("inside the longer match `{outer_text}`"),
+                    );
                 }
             }
         }
@@ -845,7 +1141,12 @@ impl Engine {
         for i in first_cand..cands.len() {
             let (st, en) = (cands[i].start, cands[i].end);
             let gap = |a: usize, b: usize| norm.get(a..b).map_or(usize::MAX, |g| g.chars().count());
-            let before = s.cues_before.iter().any(|&(_, ce)| ce <= st && gap(ce, st) <= window);
+            // Between a cue and its mark only filler words (`for the iPhone`,
+            // `compatible with all Samsung`), not other words: in `gift for dad
+            // Adidas hoodie` the `for` is about dad, not Adidas.
+            let before = s.cues_before.iter().any(|&(_, ce)| {
+                ce <= st && gap(ce, st) <= window && norm.get(ce..st).is_some_and(|g| only_words(g, FILLERS))
+            });
             // A one-character cue (Korean 용 "for": 아이폰용) must follow the
             // mark directly, or 남성용 ("for men") would make 나이키 a compat mention.
             let after = s.cues_after.iter().any(|&(cs, ce)| {
@@ -858,13 +1159,62 @@ impl Engine {
                     }
                 }
             });
-            let chained = prev_compat_end.is_some_and(|pe| pe <= st && gap(pe, st) <= window);
+            // A chain of marks after one cue: 适用于苹果华为, `for iPhone / Samsung`.
+            let chained = prev_compat_end.is_some_and(|pe| {
+                pe <= st && gap(pe, st) <= window && norm.get(pe..st).is_some_and(|g| only_words(g, JOINERS))
+            });
             if before || after || chained {
                 cands[i].compat = true;
                 prev_compat_end = Some(en);
             }
         }
     }
+}
+
+/// Adds the time of one post rule to the profile when dropped.
+struct PostTimer<'a> {
+    p: Option<&'a mut Profile>,
+    rule: u32,
+    t0: Option<std::time::Instant>,
+}
+
+impl<'a> PostTimer<'a> {
+    fn start(p: Option<&'a mut Profile>, rule: u32) -> PostTimer<'a> {
+        let t0 = p.as_ref().map(|_| std::time::Instant::now());
+        PostTimer { p, rule, t0 }
+    }
+}
+
+impl Drop for PostTimer<'_> {
+    fn drop(&mut self) {
+        if let (Some(p), Some(t0)) = (self.p.as_mut(), self.t0) {
+            p.rule_ns[self.rule as usize] += t0.elapsed().as_nanos() as u64;
+        }
+    }
+}
+
+fn view_word(v: View, how: Option<How>) -> &'static str {
+    match (how, v) {
+        (Some(How::Fuzzy), _) => "normalized, one edit away",
+        (Some(How::Masked), _) => "normalized, masked",
+        (_, View::Raw) => "raw",
+        (_, View::Normalized) => "normalized",
+        (_, View::Folded) => "folded",
+        (_, View::Transliterated) => "transliterated",
+    }
+}
+
+/// Words allowed between a compatibility cue and its mark.
+const FILLERS: &[&str] = &["the", "your", "my", "all", "new", "any", "most", "a", "an", "apple", "genuine", "original"];
+/// Words allowed between two marks of one compatibility chain.
+const JOINERS: &[&str] = &["and", "or", "und", "et", "y", "和", "及", "与", "或", "및", "와", "과"];
+
+/// Whether the words of `gap` (letters and digits runs) are all in `allowed`.
+/// Digits and model numbers are not words here (`for 2 iPhone`).
+fn only_words(gap: &str, allowed: &[&str]) -> bool {
+    gap.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty() && w.chars().any(|c| c.is_alphabetic()))
+        .all(|w| allowed.contains(&w))
 }
 
 /// Character positions of a byte span (identity for ASCII text).

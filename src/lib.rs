@@ -52,6 +52,7 @@ pub mod ruleset;
 pub mod sampling;
 pub mod search;
 pub mod testing;
+pub mod trace;
 pub mod verdict;
 
 pub use diagnostic::{Diagnostic, Severity};

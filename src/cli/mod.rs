@@ -8,6 +8,7 @@ use iprscreen::{Engine, Level, Ruleset};
 
 mod diff;
 mod eval;
+mod explain;
 mod input;
 mod output;
 mod plan;
@@ -33,6 +34,10 @@ enum Command {
     Test(tools::TestArgs),
     /// Scan manifests with two rulesets and report the items whose verdict changes.
     Diff(diff::Args),
+    /// Explain one verdict: views, every candidate and why it was kept or dropped, score, sampling.
+    Explain(explain::ExplainArgs),
+    /// Hits, items and time per rule and per mark over a manifest.
+    Profile(explain::ProfileArgs),
     /// Number of parcels to open to find infringement at a given prevalence and confidence.
     SampleSize(tools::SampleSizeArgs),
     /// Look marks up in the registry (tantivy index): `registry index`, `registry search QUERY`.
@@ -108,6 +113,8 @@ pub fn run() -> Result<i32> {
         Command::Scan(a) => scan::run(a),
         Command::Check(a) => tools::check(a),
         Command::Test(a) => tools::test(a),
+        Command::Explain(a) => explain::explain(a),
+        Command::Profile(a) => explain::profile(a),
         Command::Diff(a) => diff::run(a),
         Command::SampleSize(a) => tools::sample_size(a),
         Command::Registry(a) => registry::run(a),
