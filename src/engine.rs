@@ -663,9 +663,7 @@ impl Engine {
             if let Some(t) = s.trace.as_mut() {
                 t.floors.push(format!(
                     "{:.3} raised to {} (an in-class brand on counterfeit-prone {})",
-                    risk,
-                    c.scoring.prone_floor,
-                    CATEGORIES[cat as usize]
+                    risk, c.scoring.prone_floor, CATEGORIES[cat as usize]
                 ));
             }
             risk = c.scoring.prone_floor;
@@ -845,8 +843,9 @@ impl Engine {
             let inside_before = p.left
                 && m.start() > 0
                 && norm[..m.start()].chars().next_back().is_some_and(|prev| same_class(prev, p.first));
-            let inside_after =
-                p.right && m.end() < bytes.len() && norm[m.end()..].chars().next().is_some_and(|n| same_class(n, p.last));
+            let inside_after = p.right
+                && m.end() < bytes.len()
+                && norm[m.end()..].chars().next().is_some_and(|n| same_class(n, p.last));
             if inside_before || inside_after {
                 if let Some(t) = s.trace.as_mut() {
                     for tg in p.targets.iter().filter(|t| matches!(t, Target::Mark { .. } | Target::Term { .. })) {

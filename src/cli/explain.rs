@@ -90,7 +90,8 @@ fn render_explain(item: &Item, v: &Verdict, t: &Trace) -> String {
                 let _ = writeln!(o, "  {:<12} folded      {}", "", f);
             }
             None => {
-                let _ = writeln!(o, "  {:<12} folded      (skipped: no sign of leetspeak, homoglyphs or separators)", "");
+                let _ =
+                    writeln!(o, "  {:<12} folded      (skipped: no sign of leetspeak, homoglyphs or separators)", "");
             }
         }
     }
@@ -129,7 +130,11 @@ fn render_explain(item: &Item, v: &Verdict, t: &Trace) -> String {
     }
     let _ = writeln!(o, "level         {} (risk {}; {})", v.level, v.risk, t.thresholds);
     let _ = writeln!(o, "sampling      {}", t.sampling);
-    let _ = writeln!(o, "action        {}", serde_json::to_value(v.action).ok().and_then(|x| x.as_str().map(String::from)).unwrap_or_default());
+    let _ = writeln!(
+        o,
+        "action        {}",
+        serde_json::to_value(v.action).ok().and_then(|x| x.as_str().map(String::from)).unwrap_or_default()
+    );
     let _ = writeln!(o, "reasons");
     for r in &v.reasons {
         let _ = writeln!(o, "  - {r}");
@@ -205,10 +210,8 @@ pub fn profile(a: ProfileArgs) -> Result<i32> {
     let rule_info = engine.rule_info();
     let mark_ids = engine.mark_ids();
     let mut total = Profile::default();
-    let mut rules: Vec<RuleRow> = rule_info
-        .iter()
-        .map(|(id, kind)| RuleRow { id: id.clone(), kind, ..RuleRow::default() })
-        .collect();
+    let mut rules: Vec<RuleRow> =
+        rule_info.iter().map(|(id, kind)| RuleRow { id: id.clone(), kind, ..RuleRow::default() }).collect();
     let mut marks: Vec<MarkRow> = mark_ids.iter().map(|id| MarkRow { id: id.clone(), ..MarkRow::default() }).collect();
     let rule_index: std::collections::HashMap<&str, usize> =
         rule_info.iter().enumerate().map(|(i, (id, _))| (id.as_str(), i)).collect();
@@ -287,7 +290,9 @@ pub fn profile(a: ProfileArgs) -> Result<i32> {
         m.candidates = total.mark_candidates.get(i).copied().unwrap_or(0);
     }
     rules.sort_by(|a, b| b.own_ms.total_cmp(&a.own_ms).then(b.items.cmp(&a.items)).then(a.id.cmp(&b.id)));
-    marks.sort_by(|a, b| b.candidates.cmp(&a.candidates).then(b.items_flagged.cmp(&a.items_flagged)).then(a.id.cmp(&b.id)));
+    marks.sort_by(|a, b| {
+        b.candidates.cmp(&a.candidates).then(b.items_flagged.cmp(&a.items_flagged)).then(a.id.cmp(&b.id))
+    });
     let report = ProfileReport {
         items: total.items,
         errors,

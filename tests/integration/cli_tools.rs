@@ -1,46 +1,10 @@
 //! Rule authors' commands through the real binary: `test --mutate`,
-//! `test --corpus` and `diff` (same way of finding and running the binary as
-//! `cli.rs`).
-
-use std::path::Path;
-use std::process::{Command, Stdio};
+//! `test --corpus` and `diff`.
 
 use iprscreen::mutate::{self, Technique};
 use serde_json::Value;
 
-fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-struct Out {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn run(args: &[&str]) -> Out {
-    let o = Command::new(env!("CARGO_BIN_EXE_iprscreen"))
-        .current_dir(root())
-        .args(args)
-        .stdin(Stdio::null())
-        .output()
-        .expect("run iprscreen");
-    Out {
-        code: o.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
-    }
-}
-
-/// Run with `--format json`; the exit code and the parsed report.
-fn json(args: &[&str]) -> (i32, Value) {
-    let mut a = args.to_vec();
-    a.extend(["--format", "json"]);
-    let o = run(&a);
-    let v = serde_json::from_str(&o.stdout)
-        .unwrap_or_else(|e| panic!("{args:?}: not JSON ({e}):\n{}\nstderr:\n{}", o.stdout, o.stderr));
-    (o.code, v)
-}
+use super::util::{json, run};
 
 fn technique<'a>(report: &'a Value, name: &str) -> &'a Value {
     report["mutation"]["techniques"]

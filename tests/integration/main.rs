@@ -3,9 +3,11 @@
 
 mod cases;
 mod cli;
+mod cli_explain;
 mod cli_tools;
 mod diagnostics;
 mod engine_api;
 mod eval;
 mod registry;
 mod sampling;
+mod util;
