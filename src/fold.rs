@@ -42,6 +42,26 @@ pub fn confusable(c: char) -> Option<char> {
     CONFUSABLES.binary_search_by(|(k, _)| k.cmp(&c)).ok().map(|i| CONFUSABLES[i].1)
 }
 
+/// Letters that follow a number in ordinary titles (`3color`, `5cm`,
+/// `4gb`) or a language tag (`@en`): no leetspeak there.
+fn is_unit(letters: &[u8]) -> bool {
+    const UNITS: &[&str] = &[
+        "cm", "mm", "m", "km", "kg", "g", "mg", "ml", "l", "oz", "lb", "lbs", "ft", "in", "inch", "gb", "tb", "mb",
+        "kb", "mah", "mp", "hz", "ghz", "mhz", "pc", "pcs", "pk", "pack", "packs", "set", "sets", "color", "colors",
+        "colour", "colours", "dvd", "cd", "xl", "xxl", "xxxl", "xs", "th", "st", "nd", "rd", "way", "ch", "pin",
+        "port", "ply", "gen", "en", "de", "es", "fr", "pl", "it", "nl", "eu", "us", "uk", "jp", "pt", "ru", "sv", "da",
+        "fi", "no", "ko", "zh", "ja", "yr", "yrs", "min", "hr", "hrs", "day", "days", "led", "in1", "w",
+    ];
+    letters.len() <= 7 && {
+        let mut buf = [0u8; 7];
+        for (d, s) in buf.iter_mut().zip(letters) {
+            *d = s.to_ascii_lowercase();
+        }
+        let w = &buf[..letters.len()];
+        UNITS.iter().any(|u| u.as_bytes() == w)
+    }
+}
+
 /// Cheap check on the ORIGINAL text: could folding change what matches?
 pub fn needs_fold(text: &str) -> bool {
     let b = text.as_bytes();
@@ -50,6 +70,13 @@ pub fn needs_fold(text: &str) -> bool {
     let mut tok_len = 0u32;
     for (i, &x) in b.iter().enumerate() {
         if x >= 0x80 {
+            prev_alpha = false;
+            tok_len = 0;
+            // Continuation bytes, and lead bytes of CJK ideographs (U+4000–U+9FFF)
+            // and Hangul syllables (U+B000–U+CFFF): nothing to decode.
+            if x < 0xC0 || (0xE4..=0xE9).contains(&x) || (0xEB..=0xEC).contains(&x) {
+                continue;
+            }
             // Non-ASCII: only letters of other scripts (not CJK/Hangul) can be homoglyphs.
             if let Some(c) = text.get(i..).and_then(|s| s.chars().next()) {
                 if !is_cjk_or_hangul(c) && (confusable(c).is_some() || is_invisible(c)) {
@@ -75,23 +102,36 @@ pub fn needs_fold(text: &str) -> bool {
             continue;
         }
         tok_len += 1;
+        if alpha {
+            prev_alpha = true;
+            continue;
+        }
         let c = x as char;
-        if (leet(c).is_some() || is_inner_sep(c)) && prev_alpha {
-            // letter followed by a digit/symbol/separator and then a letter
-            match b.get(i + 1) {
-                Some(&n) if n.is_ascii_alphabetic() => return true,
-                // a substitute ending a word: GUCC1, CHANE1
-                None if leet(c).is_some() => return true,
-                Some(&n) if leet(c).is_some() && !n.is_ascii_alphanumeric() && n < 0x80 => return true,
-                _ => {}
+        let is_leet = leet(c).is_some();
+        if prev_alpha && (is_leet || is_inner_sep(c)) {
+            // Everyday punctuation inside words (t-shirt, men's, wi-fi, a/b)
+            // is a trick only between single letters (n-i-k-e, l.v); rarer
+            // marks (gu*cci, g·u) count anywhere.
+            let everyday_sep = matches!(c, '.' | '-' | '\'' | '/' | '+' | ',' | '"' | '`');
+            let single_both =
+                (i < 2 || !b[i - 2].is_ascii_alphanumeric()) && b.get(i + 2).is_none_or(|n| !n.is_ascii_alphanumeric());
+            if is_leet || !everyday_sep || single_both {
+                // letter followed by a digit/symbol/separator and then a letter
+                match b.get(i + 1) {
+                    Some(&n) if n.is_ascii_alphabetic() => return true,
+                    // a substitute ending a word: GUCC1, CHANE1
+                    None if is_leet => return true,
+                    Some(&n) if is_leet && !n.is_ascii_alphanumeric() && n < 0x80 => return true,
+                    _ => {}
+                }
             }
         }
-        if leet(c).is_some() && !prev_alpha {
-            // digit/symbol first, then a letter: 5amsung, 0mega
-            if let Some(&n) = b.get(i + 1) {
-                if n.is_ascii_alphabetic() && (i == 0 || !b[i - 1].is_ascii_alphanumeric()) {
-                    return true;
-                }
+        if is_leet && !prev_alpha && (i == 0 || !b[i - 1].is_ascii_alphanumeric()) {
+            // digit/symbol first, then two or more letters: 5amsung, 0mega,
+            // 1BM; not 5g, 4k, 3d, nor units and language tags (3color, 5cm, @en).
+            let run = b[i + 1..].iter().take_while(|x| x.is_ascii_alphabetic() || **x >= 0x80).count();
+            if run >= 2 && !is_unit(&b[i + 1..i + 1 + run]) {
+                return true;
             }
         }
         prev_alpha = alpha;
@@ -105,6 +145,10 @@ pub struct Folded {
     /// The folded text (lower-case ASCII letters and digits, spaces, anything else as is).
     pub text: String,
     map: Vec<(u32, u32)>,
+    /// Reused buffers: characters with their original spans, and one
+    /// character's normalisation.
+    chars: Vec<(char, u32, u32)>,
+    one: crate::normalize::Normalized,
 }
 
 impl Folded {
@@ -121,7 +165,8 @@ impl Folded {
         self.text.clear();
         self.map.clear();
         // 1. Per character: confusables, NFKC-like compatibility folding, case.
-        let mut chars: Vec<(char, u32, u32)> = Vec::with_capacity(original.len());
+        let mut chars = std::mem::take(&mut self.chars);
+        chars.clear();
         for (i, c) in original.char_indices() {
             let (s, e) = (i as u32, (i + c.len_utf8()) as u32);
             if c.is_ascii() {
@@ -139,10 +184,14 @@ impl Folded {
                 chars.push((c, s, e));
                 continue;
             }
-            let mut n = crate::normalize::Normalized::new();
+            // Punctuation and symbols (，【】（）…) cannot spell a mark.
+            if !c.is_alphanumeric() && !('\u{FF00}'..='\u{FFEF}').contains(&c) {
+                chars.push((c, s, e));
+                continue;
+            }
             let mut buf = [0u8; 4];
-            n.set(c.encode_utf8(&mut buf));
-            for d in n.text.chars() {
+            self.one.set(c.encode_utf8(&mut buf));
+            for d in self.one.text.chars() {
                 let d = confusable(d).unwrap_or(d);
                 // Accents go too (`a v è n e` is Avène spelled out).
                 let d = if d.is_ascii() || is_cjk_or_hangul(d) {
@@ -213,6 +262,7 @@ impl Folded {
             self.text.push(c);
             k += 1;
         }
+        self.chars = chars;
     }
 }
 

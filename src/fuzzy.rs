@@ -114,6 +114,14 @@ pub(crate) struct FuzzyIndex {
     ordinary: IdSet,
     /// Keys of this length or more are matched with one edit.
     min_len: usize,
+    /// Hashes of the words of multi-word names: a token too short to be a
+    /// whole name is looked up only next to one of these.
+    name_words: IdSet,
+    /// Hashes of every everyday word (dictionary and ruleset literals): such
+    /// a token is skipped with one probe instead of one per deletion.
+    everyday: IdSet,
+    /// BASE^i.
+    pow: Vec<u64>,
 }
 
 /// Scratch for one lookup (token boundaries), reused across items.
@@ -125,7 +133,6 @@ pub(crate) struct FuzzyScratch {
     ids: Vec<u32>,
     pre: Vec<u64>,
     suf: Vec<u64>,
-    pow: Vec<u64>,
 }
 
 /// Words of a normalised alias (`a. lange & söhne` has none: not plain ASCII).
@@ -163,6 +170,7 @@ impl FuzzyIndex {
         FuzzyIndex {
             filter: vec![0u64; 1 << (FILTER_BITS - 6)],
             min_len: min_len.max(MASK_MIN + 1),
+            pow: std::iter::successors(Some(1u64), |p| Some(p.wrapping_mul(BASE))).take(MAX_KEY + 3).collect(),
             ..FuzzyIndex::default()
         }
     }
@@ -200,6 +208,9 @@ impl FuzzyIndex {
         let words: Box<[Box<[u8]>]> = words.into_iter().map(|w| w.into_boxed_slice()).collect();
         self.add_entry(full, words.clone(), None, target);
         if words.len() > 1 {
+            for w in words.iter() {
+                self.name_words.insert(hash(w));
+            }
             for (i, w) in words.iter().enumerate() {
                 if w.len() >= WORD_MIN && w.iter().all(|b| b.is_ascii_alphabetic()) {
                     self.add_entry(w.to_vec(), words.clone(), Some(i), target);
@@ -230,6 +241,7 @@ impl FuzzyIndex {
     /// Mark a token as ordinary: it is never reported as a misspelt mark.
     pub(crate) fn add_ordinary(&mut self, word: &[u8]) {
         self.ordinary.insert(hash(word));
+        self.everyday.insert(hash(word));
     }
 
     /// Everyday words that are one edit from some whole name, so lookups
@@ -245,8 +257,9 @@ impl FuzzyIndex {
             ids.clear();
             self.lookup(&mut s, w.as_bytes(), false, &mut ids);
             if ids.iter().any(|&id| self.entries[id as usize].which.is_none()) {
-                self.add_ordinary(w.as_bytes());
+                self.ordinary.insert(hash(w.as_bytes()));
             }
+            self.everyday.insert(hash(w.as_bytes()));
         }
     }
 
@@ -273,6 +286,12 @@ impl FuzzyIndex {
         let mut i = 0;
         while i < bytes.len() {
             let b = bytes[i];
+            // CJK and Hangul lead bytes (U+4000–U+9FFF, U+B000–U+CFFF): skip
+            // the character without decoding it.
+            if (0xE4..=0xE9).contains(&b) || (0xEB..=0xEC).contains(&b) {
+                i += 3;
+                continue;
+            }
             let starts = b.is_ascii_alphanumeric()
                 || b == b'*'
                 || (b >= 0x80 && text[i..].chars().next().is_some_and(latin_letter));
@@ -315,6 +334,22 @@ impl FuzzyIndex {
                 continue;
             }
             let masked = tok.contains(&b'*');
+            // An everyday word (`running`, `hoodie`) is never a misspelt
+            // mark: one probe instead of one per deletion.
+            if !masked && self.everyday.contains(&hash(tok)) {
+                continue;
+            }
+            // Too short for a whole name: only a word of a multi-word name,
+            // which needs a neighbour spelling another word of it.
+            if !masked && tok.len() + 1 < self.min_len {
+                let near = |j: usize| {
+                    let (_, _, a, b) = s.tokens[j];
+                    self.name_words.contains(&hash(&keys[a..b]))
+                };
+                if !((t > 0 && near(t - 1)) || (t + 1 < ntok && near(t + 1))) {
+                    continue;
+                }
+            }
             ids.clear();
             self.lookup(s, tok, masked, &mut ids);
             for &id in &ids {
@@ -383,20 +418,17 @@ impl FuzzyIndex {
             return;
         }
         // Prefix hashes pre[i] = h(tok[..i]), suffix hashes suf[i] = h(tok[i..]).
+        let pow = &self.pow;
         s.pre.clear();
-        s.suf.clear();
-        s.pow.clear();
         s.pre.push(0);
-        s.pow.push(1);
         for &b in tok {
             let last = *s.pre.last().unwrap_or(&0);
             s.pre.push(last.wrapping_mul(BASE).wrapping_add(b as u64));
-            let lp = *s.pow.last().unwrap_or(&1);
-            s.pow.push(lp.wrapping_mul(BASE));
         }
+        s.suf.clear();
         s.suf.resize(n + 1, 0);
         for i in (0..n).rev() {
-            s.suf[i] = s.suf[i + 1].wrapping_add((tok[i] as u64).wrapping_mul(s.pow[n - 1 - i]));
+            s.suf[i] = s.suf[i + 1].wrapping_add((tok[i] as u64).wrapping_mul(pow[n - 1 - i]));
         }
         let check = |ids: &Vec<u32>, out: &mut Vec<u32>| {
             for &id in ids {
@@ -422,7 +454,7 @@ impl FuzzyIndex {
             if i > 0 && tok[i] == tok[i - 1] {
                 continue; // same string as deleting i-1
             }
-            let h = s.pre[i].wrapping_mul(s.pow[n - 1 - i]).wrapping_add(s.suf[i + 1]);
+            let h = s.pre[i].wrapping_mul(pow[n - 1 - i]).wrapping_add(s.suf[i + 1]);
             if let Some(ids) = self.probe(mix(h, n - 1)) {
                 check(ids, out);
             }
@@ -432,7 +464,7 @@ impl FuzzyIndex {
 
 /// A non-ASCII letter of an alphabetic script (Latin, Greek, Cyrillic), not CJK or Hangul.
 fn latin_letter(c: char) -> bool {
-    !c.is_ascii() && c.is_alphabetic() && (c as u32) < 0x2E80
+    (0x80..0x2E80).contains(&(c as u32)) && c.is_alphabetic()
 }
 
 /// Optimal string alignment distance ≤ 1 (one insertion, deletion,

@@ -244,7 +244,7 @@ pub fn is_word_char(c: char) -> bool {
     if c.is_ascii() {
         return c.is_ascii_alphanumeric();
     }
-    c.is_alphanumeric() && !is_cjk_or_hangul(c)
+    !is_cjk_or_hangul(c) && c.is_alphanumeric()
 }
 
 /// CJK ideographs, kana and Hangul: scripts matched as substrings.
