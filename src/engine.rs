@@ -1100,7 +1100,15 @@ impl Engine {
                 if i != j {
                     let (a, b) = (&cands[i], &cands[j]);
                     let inside = b.start <= a.start && a.end <= b.end && (b.end - b.start) > (a.end - a.start);
-                    if inside {
+                    // A parent brand at the start of a sub-brand registered as
+                    // its own mark (`lenovo` in `lenovo ideapad`) is reported
+                    // too: both holders' rights are at stake. A word inside a
+                    // longer name (`balance` in `new balance`) is not.
+                    let parent = a.start == b.start
+                        && a.mark != b.mark
+                        && a.how.is_none()
+                        && matches!(a.kind, AliasKind::Name | AliasKind::Alias);
+                    if inside && !parent {
                         keep[i - first_cand] = false;
                     }
                 }
