@@ -137,3 +137,41 @@ fn never_panics_on_odd_text() {
         }
     }
 }
+
+#[test]
+fn parent_brand_of_a_sub_brand_mark_is_reported_but_a_word_inside_a_name_is_not() {
+    let src = "[[category]]\nname = \"electronics\"\nwords = [\"laptop\"]\nnice = [9]\n\n\
+        [[mark]]\nid = \"lenovo\"\nname = \"Lenovo\"\nclasses = [9]\n\n\
+        [[mark]]\nid = \"lenovo-ideapad\"\nname = \"Lenovo IdeaPad\"\nclasses = [9]\n\n\
+        [[mark]]\nid = \"pad\"\nname = \"IdeaPad Pro\"\nclasses = [9]\n\n\
+        [[mark]]\nid = \"balance\"\nname = \"Balance\"\nclasses = [9]\n\n\
+        [[mark]]\nid = \"new-balance\"\nname = \"New Balance\"\nclasses = [9]\n";
+    let rs = Ruleset::from_sources(vec![Source::new("mem.toml", src)]).unwrap();
+    let e = Engine::from_ruleset(&rs).unwrap();
+    let ids = |t: &str| -> Vec<String> { e.scan(&Item::new("1", t)).marks.iter().map(|m| m.id.clone()).collect() };
+    assert_eq!(ids("lenovo ideapad 320 laptop"), vec!["lenovo-ideapad", "lenovo"]);
+    assert_eq!(ids("new balance laptop sleeve"), vec!["new-balance"]);
+}
+
+#[test]
+fn explain_records_every_decision_and_profile_counts_stages() {
+    let e = engine();
+    let (v, t) = e.explain(&Item::new("x", "Addidas hoodie, case for iPhone").with_hs_code("611020"));
+    assert_eq!(t.views.len(), 1);
+    assert!(t.candidates.iter().any(|c| c.target.starts_with("mark adidas") && c.decision == "kept"));
+    assert!(t.candidates.iter().any(|c| c.target.starts_with("mark apple") && c.decision == "compatibility"));
+    assert_eq!(v.marks.iter().find(|m| m.id == "adidas").map(|m| m.how), Some(How::Fuzzy));
+    assert!(t.arithmetic.contains("0.315"), "{}", t.arithmetic);
+    // A normal scan gives the same verdict as explain.
+    let plain = e.scan(&Item::new("x", "Addidas hoodie, case for iPhone").with_hs_code("611020"));
+    assert_eq!(serde_json::to_string(&plain).unwrap(), serde_json::to_string(&v).unwrap());
+    let mut s = e.profiling_scratch();
+    for _ in 0..3 {
+        e.scan_with(&mut s, &Item::new("y", "N1KE hoodie replica"));
+    }
+    let p = s.take_profile().unwrap();
+    assert_eq!(p.items, 3);
+    assert_eq!(p.folded_items, 3);
+    assert!(p.stage_ns.iter().sum::<u64>() > 0);
+    assert_eq!(s.take_profile().unwrap().items, 0, "taking resets the counters");
+}
