@@ -247,14 +247,8 @@ pub fn run(a: Args) -> Result<i32> {
                 continue;
             }
         };
-        for_each_batch(records, |batch| {
-            let mut ok = Vec::with_capacity(batch.len());
-            for r in batch {
-                match r {
-                    Ok(it) => ok.push(it),
-                    Err(e) => errors.push(e),
-                }
-            }
+        for_each_batch(records, |ok, errs| {
+            errors.extend(errs);
             let (vo, vn) = (old.scan_batch(&ok), new.scan_batch(&ok));
             for ((it, o), n) in ok.iter().zip(&vo).zip(&vn) {
                 items += 1;

@@ -229,16 +229,10 @@ pub fn profile(a: ProfileArgs) -> Result<i32> {
                 continue;
             }
         };
-        for_each_batch(records, |batch| {
-            let mut ok = Vec::with_capacity(batch.len());
-            for r in batch {
-                match r {
-                    Ok(it) => ok.push(it),
-                    Err(e) => {
-                        eprintln!("iprscreen: {e}");
-                        errors += 1;
-                    }
-                }
+        for_each_batch(records, |ok, errs| {
+            for e in errs {
+                eprintln!("iprscreen: {e}");
+                errors += 1;
             }
             let chunk = ok.len().div_ceil(rayon::current_num_threads().max(1)).max(1);
             let parts: Vec<(Vec<Verdict>, Option<Profile>)> = ok

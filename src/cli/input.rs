@@ -107,17 +107,22 @@ fn record_error(file: &str, line: u64, row: u64, message: String) -> RecordError
     RecordError { file: file.to_string(), line, row, field: None, id: None, message }
 }
 
-/// Read `records` in batches of at most [`BATCH`] rows and hand each batch to `f`.
-pub fn for_each_batch(records: Records, mut f: impl FnMut(Vec<Result<Item, RecordError>>) -> Result<()>) -> Result<()> {
+/// Read `records` in batches of at most [`BATCH`] rows and hand each batch to
+/// `f`, split into the items read and the rows that could not be read.
+pub fn for_each_batch(records: Records, mut f: impl FnMut(Vec<Item>, Vec<RecordError>) -> Result<()>) -> Result<()> {
     let mut batch = Vec::with_capacity(BATCH);
+    let mut errors = Vec::new();
     for r in records {
-        batch.push(r);
-        if batch.len() == BATCH {
-            f(std::mem::replace(&mut batch, Vec::with_capacity(BATCH)))?;
+        match r {
+            Ok(it) => batch.push(it),
+            Err(e) => errors.push(e),
+        }
+        if batch.len() + errors.len() == BATCH {
+            f(std::mem::replace(&mut batch, Vec::with_capacity(BATCH)), std::mem::take(&mut errors))?;
         }
     }
-    if !batch.is_empty() {
-        f(batch)?;
+    if !batch.is_empty() || !errors.is_empty() {
+        f(batch, errors)?;
     }
     Ok(())
 }

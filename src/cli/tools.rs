@@ -233,13 +233,9 @@ fn corpus_report(engine: &Engine, files: &[PathBuf], input: &InputArgs, map: &Co
         let name = path.display().to_string();
         // The manifest error names the file; its source is already in its message.
         let records = input.open(path, map).map_err(|e| anyhow::anyhow!("--corpus: {e}"))?;
-        for_each_batch(records, |batch| {
-            let mut items = Vec::with_capacity(batch.len());
-            for r in batch {
-                match r {
-                    Ok(it) => items.push(it),
-                    Err(e) => report.add_error(e),
-                }
+        for_each_batch(records, |items, errs| {
+            for e in errs {
+                report.add_error(e);
             }
             for (it, v) in items.iter().zip(engine.scan_batch(&items)) {
                 report.add(&name, it, &v);
