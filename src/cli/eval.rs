@@ -63,6 +63,8 @@ enum Part {
     Electronics,
     /// Brand-free titles reaching `medium` on the default ruleset.
     FalseAlarms,
+    /// JD titles: brands labelled "compatible with" must stay compatibility mentions.
+    Compat,
     /// Evasion variants of every default-registry alias.
     Evasion,
     /// Trap phrases that must not match.
@@ -70,8 +72,8 @@ enum Part {
 }
 
 impl Part {
-    const ALL: [Part; 6] =
-        [Part::Myntra, Part::Taobao, Part::Electronics, Part::FalseAlarms, Part::Evasion, Part::Traps];
+    const ALL: [Part; 7] =
+        [Part::Myntra, Part::Taobao, Part::Electronics, Part::FalseAlarms, Part::Compat, Part::Evasion, Part::Traps];
     fn needs_data(self) -> bool {
         !matches!(self, Part::Evasion | Part::Traps)
     }
@@ -214,6 +216,7 @@ pub fn run(a: Args) -> Result<i32> {
             Part::Taobao => taobao(&data, max)?,
             Part::Electronics => electronics(&data, max)?,
             Part::FalseAlarms => false_alarms(&data, max, &default_engine)?,
+            Part::Compat => compat(&data, max, &default_engine)?,
             Part::Evasion => evasion(&default_rs, &default_engine, max),
             Part::Traps => traps(&default_rs, &default_engine),
         };
@@ -748,6 +751,98 @@ fn false_alarms(dir: &Path, max: usize, engine: &Engine) -> Result<Section> {
     Ok(Section {
         id: "false-alarms",
         title: "4. False alarms on brand-free titles (default ruleset)".to_string(),
+        notes,
+        figures,
+        seconds: 0.0,
+    })
+}
+
+// --- 4b: compatibility wording (JD titles) ---------------------------------------------
+
+/// JD.com titles labelled with "compatible with" brands (label 37: `适用于华为`)
+/// and real brands (label 1). A default-registry mark found inside a label-37
+/// span must be reported as a compatibility mention; inside a label-1 span, as
+/// the brand.
+fn compat(dir: &Path, max: usize, engine: &Engine) -> Result<Section> {
+    let t = Table::read(dir, "titles_zh/jd_gaiic2022_titles_500.tsv")?;
+    let (ci, ct, cb, cc) = (t.col("idx")?, t.col("title")?, t.col("brand_label1")?, t.col("compatible_brand_label37")?);
+    let rows: Vec<&Vec<String>> = t.rows.iter().take(max).collect();
+    let items: Vec<Item> = rows.iter().map(|r| Item::new(field(r, ci), field(r, ct))).collect();
+    let verdicts = engine.scan_batch(&items);
+    // (mark found in a span of this label, reported as expected)
+    let (mut compat_n, mut compat_ok, mut brand_n, mut brand_ok) = (0, 0, 0, 0);
+    let (mut ex_c, mut ex_b) = (Vec::new(), Vec::new());
+    let mut flagged_compat_only = 0usize;
+    let mut compat_only_titles = 0usize;
+    for ((r, it), v) in rows.iter().zip(&items).zip(&verdicts) {
+        let title = &it.description;
+        let spans = |col: usize| -> Vec<(usize, usize)> {
+            let mut out = Vec::new();
+            for label in field(r, col).split('|').map(str::trim).filter(|l| !l.is_empty()) {
+                let mut from = 0;
+                while let Some(p) = title[from..].find(label) {
+                    out.push((from + p, from + p + label.len()));
+                    from += p + label.len();
+                }
+            }
+            out
+        };
+        let (cspans, bspans) = (spans(cc), spans(cb));
+        let inside = |m: &iprscreen::verdict::MarkHit, sp: &[(usize, usize)]| {
+            sp.iter().any(|&(a, b)| m.span[0] < b && a < m.span[1])
+        };
+        for m in v.marks.iter().filter(|m| m.field == "description") {
+            let compat = m.use_ == iprscreen::verdict::Use::Compatible;
+            if inside(m, &cspans) && !inside(m, &bspans) {
+                compat_n += 1;
+                if compat {
+                    compat_ok += 1;
+                } else if ex_c.len() < MAX_EXAMPLES {
+                    ex_c.push(Example {
+                        title: short(title, 110),
+                        expected: format!("`{}` as compatibility", m.matched),
+                        got: describe_verdict(v),
+                    });
+                }
+            } else if inside(m, &bspans) && !inside(m, &cspans) {
+                brand_n += 1;
+                if !compat {
+                    brand_ok += 1;
+                } else if ex_b.len() < MAX_EXAMPLES {
+                    ex_b.push(Example {
+                        title: short(title, 110),
+                        expected: format!("`{}` as the brand", m.matched),
+                        got: describe_verdict(v),
+                    });
+                }
+            }
+        }
+        if !cspans.is_empty() && bspans.is_empty() {
+            compat_only_titles += 1;
+            if v.level >= Level::Medium {
+                flagged_compat_only += 1;
+            }
+        }
+    }
+    let figures = vec![
+        Figure::new("compat: marks in compatible-with spans reported as compatibility", compat_ok, compat_n, None)
+            .with_examples(ex_c),
+        Figure::new("compat: marks in brand spans reported as the brand", brand_ok, brand_n, None).with_examples(ex_b),
+        Figure::new(
+            "compat: titles with only compatible-with brands at medium or above",
+            flagged_compat_only,
+            compat_only_titles,
+            Some(MAX_FALSE_ALARM),
+        ),
+    ];
+    let notes = vec![
+        "JD GAIIC 2022 sample (500 titles), label 37 = brand the goods are for (适用于华为), label 1 = brand of the \
+         goods; default ruleset, title only; a mark counts when its span overlaps a labelled span of one kind only"
+            .to_string(),
+    ];
+    Ok(Section {
+        id: "compat",
+        title: "4b. Compatibility wording on JD titles (titles_zh/jd_gaiic2022_titles_500.tsv)".to_string(),
         notes,
         figures,
         seconds: 0.0,

@@ -112,7 +112,7 @@ fn eval_small_run_on_shared_data() {
     assert_eq!(code, 0, "stderr:\n{err}");
     let v: Value = serde_json::from_str(&out).expect("JSON report");
     let ids: Vec<&str> = v["sections"].as_array().unwrap().iter().map(|s| s["id"].as_str().unwrap()).collect();
-    assert_eq!(ids, ["myntra", "taobao", "electronics", "false-alarms", "evasion", "traps"]);
+    assert_eq!(ids, ["myntra", "taobao", "electronics", "false-alarms", "compat", "evasion", "traps"]);
     let mut with_target = 0;
     for s in v["sections"].as_array().unwrap() {
         let figs = s["figures"].as_array().unwrap();
