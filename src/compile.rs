@@ -92,6 +92,7 @@ pub(crate) enum Target {
     },
     CompatBefore,
     CompatAfter,
+    CompatAccessory,
 }
 
 /// One automaton pattern.
@@ -587,7 +588,11 @@ pub(crate) fn compile(rs: &Ruleset) -> Result<Compiled, RulesetError> {
                     && (2..=5).contains(&han.len())
                     && han.iter().all(|&c| ('\u{4E00}'..='\u{9FFF}').contains(&c))
                 {
-                    masked_han.entry((han[0], han.len())).or_insert_with(Vec::new).push((mi, w));
+                    // Keyed by the Simplified form: 愛彼 (Audemars Piguet) and
+                    // 爱步 (ECCO) share 爱*, whichever script they were written in.
+                    let first =
+                        zhconv::zhconv(&han[0].to_string(), zhconv::Variant::ZhHans).chars().next().unwrap_or(han[0]);
+                    masked_han.entry((first, han.len())).or_insert_with(Vec::new).push((mi, w));
                 }
             }
             marks.push(Mark {
@@ -625,7 +630,7 @@ pub(crate) fn compile(rs: &Ruleset) -> Result<Compiled, RulesetError> {
         // on jewellery must not name SanDisk (闪迪).
         let target =
             Target::Mark { mark, kind: AliasKind::Ordinary, weight, is_name: false, script: false, masked: true };
-        for mask in ['*', '~', '〜', '×', '○', 'x'] {
+        for mask in ['*', '~', '〜', '×', '○'] {
             let hidden = len - 1;
             let mut forms = vec![std::iter::once(first).chain(std::iter::repeat_n(mask, hidden)).collect::<String>()];
             if hidden > 1 && short_ok {
@@ -653,6 +658,9 @@ pub(crate) fn compile(rs: &Ruleset) -> Result<Compiled, RulesetError> {
             }
             for cue in &c.after {
                 b.literal(cue.get_ref(), Target::CompatAfter);
+            }
+            for w in &c.accessory {
+                b.literal(w.get_ref(), Target::CompatAccessory);
             }
             if let Some(w) = c.window {
                 compat_window = w;

@@ -245,6 +245,7 @@ impl Engine {
             Target::Word { cat } => format!("category word ({})", CATEGORIES[cat as usize]),
             Target::Guard { guard } => format!("guard `{}`", c.guards[guard as usize].0),
             Target::CompatBefore | Target::CompatAfter => "compatibility cue".to_string(),
+            Target::CompatAccessory => "accessory word".to_string(),
         }
     }
 
@@ -826,6 +827,8 @@ impl Engine {
         s.guards.clear();
         s.cues_before.clear();
         s.cues_after.clear();
+        // Where the first accessory word starts (usize::MAX: none).
+        let mut accessory = usize::MAX;
         let norm = &s.norm.text;
         let bytes = norm.as_bytes();
         for m in ac.0.find_overlapping_iter(norm.as_str()) {
@@ -881,6 +884,7 @@ impl Engine {
                     Target::Guard { .. } => s.guards.push((h.start, h.end)),
                     Target::CompatBefore => s.cues_before.push((h.start, h.end)),
                     Target::CompatAfter => s.cues_after.push((h.start, h.end)),
+                    Target::CompatAccessory => accessory = accessory.min(h.start),
                     Target::Word { cat } if field == 0 => {
                         s.words[cat as usize] += 1;
                         s.word_first[cat as usize] = s.word_first[cat as usize].min(h.start);
@@ -1170,7 +1174,26 @@ impl Engine {
             let chained = prev_compat_end.is_some_and(|pe| {
                 pe <= st && gap(pe, st) <= window && norm.get(pe..st).is_some_and(|g| only_words(g, JOINERS))
             });
-            if before || after || chained {
+            // In an accessory title, a device named by brand and model (`华为
+            // p20`, `三星s6`, `联想 ThinkPad`) or a row of brands (`格力美的海尔`).
+            // Not a brand opening the title: that is the accessory maker
+            // (`belkin f8n…`, `targus tzx12 case`), as titles are written.
+            let opens_title = norm[..st].chars().all(|c| !c.is_alphanumeric());
+            // The accessory comes first (`手机壳 华为p20`, `硒鼓 HP LaserJet`);
+            // a device title that lists its own parts later (`lenovo ideapad
+            // 320 … backlit keyboard`) keeps its brand.
+            let device = accessory < st && !opens_title && {
+                let next_mark = cands[i + 1..].iter().find(|c2| c2.start >= en);
+                let glued_mark = next_mark.is_some_and(|c2| {
+                    gap(en, c2.start) <= 1 && (c2.mark != cands[i].mark || c2.kind == AliasKind::Model)
+                });
+                let after_mark = i > first_cand && {
+                    let p = &cands[i - 1];
+                    p.end <= st && gap(p.end, st) <= 1 && p.mark != cands[i].mark
+                };
+                glued_mark || after_mark || model_token(&norm[en..])
+            };
+            if before || after || chained || device {
                 cands[i].compat = true;
                 prev_compat_end = Some(en);
             }
@@ -1209,6 +1232,14 @@ fn view_word(v: View, how: Option<How>) -> &'static str {
         (_, View::Folded) => "folded",
         (_, View::Transliterated) => "transliterated",
     }
+}
+
+/// A model designation right after a brand: an ASCII token with a digit
+/// (`p20`, `s6`, `mx5`, `g7 7590`), after at most one space or hyphen.
+fn model_token(rest: &str) -> bool {
+    let r = rest.strip_prefix([' ', '-']).unwrap_or(rest);
+    let tok: &str = &r[..r.bytes().take_while(|b| b.is_ascii_alphanumeric()).count()];
+    !tok.is_empty() && tok.len() <= 12 && tok.bytes().any(|b| b.is_ascii_digit())
 }
 
 /// Words allowed between a compatibility cue and its mark.

@@ -337,6 +337,11 @@ pub struct CompatDef {
     /// Characters allowed between cue and mark.
     #[serde(default)]
     pub window: Option<usize>,
+    /// Accessory words (手机壳, 数据线, screen protector): in a title with one,
+    /// a mark followed by a model (`华为 p20`, `三星s6`) or by another mark
+    /// (`格力美的海尔`) names the device the accessory fits.
+    #[serde(default)]
+    pub accessory: Vec<Spanned<String>>,
 }
 
 /// Evidence weights.

@@ -5,9 +5,9 @@ match must never report (channel is not Chanel, casino is not Casio).
 Source: SCOWL via Debian's `wamerican` package (/usr/share/dict/american-english),
 Copyright 2000-2011 by Kevin Atkinson; permission to use, copy, modify,
 distribute and sell granted provided the notice appears (kept in the output
-header). Only lower-case ASCII words of 5..=20 letters are kept: fuzzy
-matching never looks at shorter tokens, and capitalised entries are proper
-nouns (brand names among them).
+header). ASCII words of 5..=20 letters are kept, lower-cased: fuzzy
+matching never looks at shorter tokens; proper nouns (names such as Carter,
+Cortez, Celina) are kept too, as sellers do not misspell marks into them.
 
 Usage: python3 tools/build_fuzzy_words.py > src/fuzzy_words.txt
 """
@@ -28,7 +28,8 @@ words = set()
 with open("/usr/share/dict/american-english", encoding="utf-8") as f:
     for line in f:
         w = line.strip()
-        if w.isascii() and w.isalpha() and w.islower() and 5 <= len(w) <= 20:
+        if w.isascii() and w.isalpha() and 5 <= len(w) <= 20:
+            w = w.lower()
             words.add(w)
 print(HEADER)
 for w in sorted(words):
