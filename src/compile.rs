@@ -422,7 +422,8 @@ pub(crate) fn compile(rs: &Ruleset) -> Result<Compiled, RulesetError> {
             };
             for h in &c.hs {
                 let digits: String = h.get_ref().chars().filter(|c| c.is_ascii_digit()).collect();
-                if digits.is_empty() || digits.len() > 10 {
+                let stray = h.get_ref().chars().any(|c| !(c.is_ascii_digit() || c == '.' || c == ' '));
+                if digits.is_empty() || digits.len() > 10 || stray {
                     b.diags.push(
                         Diagnostic::error("E014", format!("invalid HS prefix `{}`", h.get_ref()))
                             .at(b.loc(fi, h.span()))
