@@ -26,23 +26,36 @@ struct Tagged<'a, T: Serialize> {
 pub struct Writer {
     out: Box<dyn Write>,
     format: OutFormat,
-    min_level: Option<Level>,
+    encoder: Encoder,
     header_done: bool,
     printed: u64,
     buf: Vec<u8>,
 }
 
 // Keep the literal 1 in step with SCHEMA_VERSION (checked at compile time).
-const VERDICT_PREFIX: &str = concat!("{\"type\":\"verdict\",\"schema\":", 1, ",");
+// Without the final `,`: the verdict's own `{` is overwritten by it.
+const VERDICT_PREFIX: &str = concat!("{\"type\":\"verdict\",\"schema\":", 1);
 const _: () = assert!(SCHEMA_VERSION == 1);
 
 impl Writer {
     pub fn new(out: Box<dyn Write>, format: OutFormat, min_level: Option<Level>) -> Writer {
-        Writer { out, format, min_level, header_done: false, printed: 0, buf: Vec::with_capacity(1024) }
+        Writer {
+            out,
+            format,
+            encoder: Encoder { format, min_level },
+            header_done: false,
+            printed: 0,
+            buf: Vec::with_capacity(1024),
+        }
     }
 
     pub fn printed(&self) -> u64 {
         self.printed
+    }
+
+    /// The encoder for this writer's format and filter, for other threads.
+    pub fn encoder(&self) -> Encoder {
+        self.encoder
     }
 
     fn header(&mut self) -> Result<()> {
@@ -65,21 +78,79 @@ impl Writer {
     }
 
     pub fn verdict(&mut self, v: &Verdict) -> Result<()> {
-        if self.min_level.is_some_and(|l| v.level < l) {
-            return Ok(());
+        self.buf.clear();
+        if self.encoder.verdict(v, &mut self.buf) {
+            self.header()?;
+            self.printed += 1;
+            self.out.write_all(&self.buf)?;
         }
+        Ok(())
+    }
+
+    pub fn error(&mut self, e: &RecordError) -> Result<()> {
+        self.buf.clear();
+        self.encoder.error(e, &mut self.buf);
         self.header()?;
         self.printed += 1;
+        self.out.write_all(&self.buf)?;
+        Ok(())
+    }
+
+    /// Write `records` records encoded by [`Encoder`] (after the header when
+    /// there are any).
+    pub fn write_encoded(&mut self, bytes: &[u8], records: u64) -> Result<()> {
+        if records > 0 {
+            self.header()?;
+            self.printed += records;
+        }
+        self.out.write_all(bytes)?;
+        Ok(())
+    }
+
+    pub fn write_raw(&mut self, s: &str) -> Result<()> {
+        self.out.write_all(s.as_bytes())?;
+        Ok(())
+    }
+
+    pub fn write_summary_json(&mut self, v: &serde_json::Value) -> Result<()> {
+        serde_json::to_writer(&mut self.out, &Tagged { kind: "summary", schema: SCHEMA_VERSION, data: v })?;
+        self.out.write_all(b"\n")?;
+        Ok(())
+    }
+
+    pub fn flush(&mut self) -> Result<()> {
+        self.out.flush()?;
+        Ok(())
+    }
+}
+
+/// Turns verdicts and error records into the bytes the [`Writer`] prints
+/// (without the CSV/table header), so that any thread can encode its rows.
+#[derive(Clone, Copy, Debug)]
+pub struct Encoder {
+    format: OutFormat,
+    min_level: Option<Level>,
+}
+
+impl Encoder {
+    /// Append `v` to `out` unless `--hits-only` filters it out; returns
+    /// whether it was appended.
+    pub fn verdict(&self, v: &Verdict, out: &mut Vec<u8>) -> bool {
+        if self.min_level.is_some_and(|l| v.level < l) {
+            return false;
+        }
+        // Writing to a Vec cannot fail.
         match self.format {
             OutFormat::Jsonl => {
                 // `{"type":"verdict","schema":1,` + the verdict's own fields:
                 // serialising the struct directly is much faster than serde's
-                // flatten (which goes through a map).
-                self.buf.clear();
-                serde_json::to_writer(&mut self.buf, v)?;
-                self.out.write_all(VERDICT_PREFIX.as_bytes())?;
-                self.out.write_all(&self.buf[1..])?;
-                self.out.write_all(b"\n")?;
+                // flatten (which goes through a map). The verdict goes right
+                // after the prefix and its `{` becomes the `,`.
+                out.extend_from_slice(VERDICT_PREFIX.as_bytes());
+                let brace = out.len();
+                serde_json::to_writer(&mut *out, v).expect("a verdict serialises");
+                out[brace] = b',';
+                out.push(b'\n');
             }
             OutFormat::Csv => {
                 let marks: Vec<String> = v
@@ -110,7 +181,7 @@ impl Writer {
                     rules.join(";"),
                     v.reasons.join(" | "),
                 ];
-                write_csv_row(&mut self.out, &row)?;
+                write_csv_row(out, &row).expect("writing to a Vec");
             }
             OutFormat::Table => {
                 let marks: Vec<String> = v
@@ -126,7 +197,7 @@ impl Writer {
                     .collect();
                 let rules: Vec<&str> = v.rules.iter().map(|r| r.id.as_str()).collect();
                 writeln!(
-                    self.out,
+                    out,
                     "{:<18} {:<11} {:<8} {:>5.2} {:<7} {:<3} {:<28} {}",
                     clip(&v.id, 18),
                     v.category,
@@ -136,19 +207,20 @@ impl Writer {
                     if v.selected { "yes" } else { "" },
                     clip(&marks.join(", "), 28),
                     rules.join(", ")
-                )?;
+                )
+                .expect("writing to a Vec");
             }
         }
-        Ok(())
+        true
     }
 
-    pub fn error(&mut self, e: &RecordError) -> Result<()> {
-        self.header()?;
-        self.printed += 1;
+    /// Append error record `e` to `out` (error records are never filtered).
+    pub fn error(&self, e: &RecordError, out: &mut Vec<u8>) {
         match self.format {
             OutFormat::Jsonl => {
-                serde_json::to_writer(&mut self.out, &Tagged { kind: "error", schema: SCHEMA_VERSION, data: e })?;
-                self.out.write_all(b"\n")?;
+                serde_json::to_writer(&mut *out, &Tagged { kind: "error", schema: SCHEMA_VERSION, data: e })
+                    .expect("an error record serialises");
+                out.push(b'\n');
             }
             OutFormat::Csv => {
                 let row = [
@@ -164,29 +236,12 @@ impl Writer {
                     String::new(),
                     e.to_string(),
                 ];
-                write_csv_row(&mut self.out, &row)?;
+                write_csv_row(out, &row).expect("writing to a Vec");
             }
             OutFormat::Table => {
-                writeln!(self.out, "{:<18} ERROR  {e}", clip(e.id.as_deref().unwrap_or("-"), 18))?;
+                writeln!(out, "{:<18} ERROR  {e}", clip(e.id.as_deref().unwrap_or("-"), 18)).expect("writing to a Vec");
             }
         }
-        Ok(())
-    }
-
-    pub fn write_raw(&mut self, s: &str) -> Result<()> {
-        self.out.write_all(s.as_bytes())?;
-        Ok(())
-    }
-
-    pub fn write_summary_json(&mut self, v: &serde_json::Value) -> Result<()> {
-        serde_json::to_writer(&mut self.out, &Tagged { kind: "summary", schema: SCHEMA_VERSION, data: v })?;
-        self.out.write_all(b"\n")?;
-        Ok(())
-    }
-
-    pub fn flush(&mut self) -> Result<()> {
-        self.out.flush()?;
-        Ok(())
     }
 }
 
@@ -224,6 +279,21 @@ pub struct Summary {
 }
 
 impl Summary {
+    /// Add the counts of `other` (a part of the same run).
+    pub fn merge(&mut self, other: &Summary) {
+        for (cat, (levels, sampled)) in &other.per_cat {
+            let e = self.per_cat.entry(cat).or_default();
+            for (a, b) in e.0.iter_mut().zip(levels) {
+                *a += b;
+            }
+            e.1 += sampled;
+        }
+    }
+
+    pub fn clear(&mut self) {
+        self.per_cat.clear();
+    }
+
     pub fn add(&mut self, v: &Verdict) {
         let e = self.per_cat.entry(v.category).or_default();
         e.0[v.level as usize] += 1;
