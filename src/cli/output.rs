@@ -148,7 +148,7 @@ impl Encoder {
                 // after the prefix and its `{` becomes the `,`.
                 out.extend_from_slice(VERDICT_PREFIX.as_bytes());
                 let brace = out.len();
-                serde_json::to_writer(&mut *out, v).expect("a verdict serialises");
+                json::to_vec(out, v);
                 out[brace] = b',';
                 out.push(b'\n');
             }
@@ -393,5 +393,553 @@ impl Summary {
             "confidence": confidence,
             "categories": cats,
         })
+    }
+}
+
+/// Compact JSON, byte for byte as `serde_json::to_writer` writes it, but
+/// with strings escaped eight bytes at a time (serde_json checks byte by
+/// byte, which was most of the cost of a verdict line). It serialises
+/// through `Serialize`, so new verdict fields need nothing here; anything
+/// it does not handle (a map with non-string keys) falls back to serde_json.
+mod json {
+    use std::fmt;
+
+    use serde::ser::{self, Serialize};
+    use serde_json::ser::{CompactFormatter, Formatter};
+
+    /// Append `value` as compact JSON to `out`.
+    pub fn to_vec<T: Serialize + ?Sized>(out: &mut Vec<u8>, value: &T) {
+        let start = out.len();
+        if value.serialize(&mut Json { out: &mut *out }).is_err() {
+            out.truncate(start);
+            serde_json::to_writer(&mut *out, value).expect("serialises to JSON");
+        }
+    }
+
+    /// Append `s` as a JSON string, escaped like serde_json does.
+    pub fn escape_str(out: &mut Vec<u8>, s: &str) {
+        const LO: u64 = 0x0101_0101_0101_0101;
+        const HI: u64 = 0x8080_8080_8080_8080;
+        out.push(b'"');
+        let b = s.as_bytes();
+        let (mut i, mut clean) = (0, 0);
+        while i < b.len() {
+            if i + 8 <= b.len() {
+                let w = u64::from_le_bytes(b[i..i + 8].try_into().expect("8 bytes"));
+                // A byte below 0x20, a `"` or a `\\` somewhere in `w`?
+                let ctrl = w.wrapping_sub(LO * 0x20) & !w;
+                let quote = (w ^ (LO * b'"' as u64)).wrapping_sub(LO) & !(w ^ (LO * b'"' as u64));
+                let bslash = (w ^ (LO * b'\\' as u64)).wrapping_sub(LO) & !(w ^ (LO * b'\\' as u64));
+                if (ctrl | quote | bslash) & HI == 0 {
+                    i += 8;
+                    continue;
+                }
+            }
+            let c = b[i];
+            let esc: &[u8] = match c {
+                b'"' => b"\\\"",
+                b'\\' => b"\\\\",
+                b'\n' => b"\\n",
+                b'\r' => b"\\r",
+                b'\t' => b"\\t",
+                0x08 => b"\\b",
+                0x0c => b"\\f",
+                0..0x20 => b"",
+                _ => {
+                    i += 1;
+                    continue;
+                }
+            };
+            out.extend_from_slice(&b[clean..i]);
+            if esc.is_empty() {
+                const HEX: &[u8; 16] = b"0123456789abcdef";
+                out.extend_from_slice(&[b'\\', b'u', b'0', b'0', HEX[(c >> 4) as usize], HEX[(c & 0xf) as usize]]);
+            } else {
+                out.extend_from_slice(esc);
+            }
+            i += 1;
+            clean = i;
+        }
+        out.extend_from_slice(&b[clean..]);
+        out.push(b'"');
+    }
+
+    /// Something serde_json would write differently or refuse; the caller
+    /// falls back to serde_json.
+    #[derive(Debug)]
+    pub struct Unsupported;
+
+    impl fmt::Display for Unsupported {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("not supported by the fast JSON writer")
+        }
+    }
+
+    impl std::error::Error for Unsupported {}
+
+    impl ser::Error for Unsupported {
+        fn custom<T: fmt::Display>(_: T) -> Self {
+            Unsupported
+        }
+    }
+
+    struct Json<'a> {
+        out: &'a mut Vec<u8>,
+    }
+
+    /// A sequence, map or struct being written: `first` until the first element.
+    pub struct Compound<'a, 'b> {
+        ser: &'b mut Json<'a>,
+        first: bool,
+        /// Written by `end`.
+        close: &'static [u8],
+    }
+
+    impl Compound<'_, '_> {
+        fn comma(&mut self) {
+            if !std::mem::take(&mut self.first) {
+                self.ser.out.push(b',');
+            }
+        }
+
+        fn key(&mut self, key: &str) {
+            self.comma();
+            escape_str(self.ser.out, key);
+            self.ser.out.push(b':');
+        }
+    }
+
+    type R = Result<(), Unsupported>;
+
+    impl<'a, 'b> ser::Serializer for &'b mut Json<'a> {
+        type Ok = ();
+        type Error = Unsupported;
+        type SerializeSeq = Compound<'a, 'b>;
+        type SerializeTuple = Compound<'a, 'b>;
+        type SerializeTupleStruct = Compound<'a, 'b>;
+        type SerializeTupleVariant = Compound<'a, 'b>;
+        type SerializeMap = Compound<'a, 'b>;
+        type SerializeStruct = Compound<'a, 'b>;
+        type SerializeStructVariant = Compound<'a, 'b>;
+
+        fn serialize_bool(self, v: bool) -> R {
+            self.out.extend_from_slice(if v { b"true" } else { b"false" });
+            Ok(())
+        }
+        fn serialize_i8(self, v: i8) -> R {
+            self.serialize_i64(v.into())
+        }
+        fn serialize_i16(self, v: i16) -> R {
+            self.serialize_i64(v.into())
+        }
+        fn serialize_i32(self, v: i32) -> R {
+            self.serialize_i64(v.into())
+        }
+        fn serialize_i64(self, v: i64) -> R {
+            CompactFormatter.write_i64(self.out, v).map_err(|_| Unsupported)
+        }
+        fn serialize_i128(self, v: i128) -> R {
+            CompactFormatter.write_i128(self.out, v).map_err(|_| Unsupported)
+        }
+        fn serialize_u8(self, v: u8) -> R {
+            self.serialize_u64(v.into())
+        }
+        fn serialize_u16(self, v: u16) -> R {
+            self.serialize_u64(v.into())
+        }
+        fn serialize_u32(self, v: u32) -> R {
+            self.serialize_u64(v.into())
+        }
+        fn serialize_u64(self, v: u64) -> R {
+            CompactFormatter.write_u64(self.out, v).map_err(|_| Unsupported)
+        }
+        fn serialize_u128(self, v: u128) -> R {
+            CompactFormatter.write_u128(self.out, v).map_err(|_| Unsupported)
+        }
+        fn serialize_f32(self, v: f32) -> R {
+            if !v.is_finite() {
+                return self.serialize_unit();
+            }
+            CompactFormatter.write_f32(self.out, v).map_err(|_| Unsupported)
+        }
+        fn serialize_f64(self, v: f64) -> R {
+            if !v.is_finite() {
+                return self.serialize_unit();
+            }
+            CompactFormatter.write_f64(self.out, v).map_err(|_| Unsupported)
+        }
+        fn serialize_char(self, v: char) -> R {
+            self.serialize_str(v.encode_utf8(&mut [0; 4]))
+        }
+        fn serialize_str(self, v: &str) -> R {
+            escape_str(self.out, v);
+            Ok(())
+        }
+        fn serialize_bytes(self, _: &[u8]) -> R {
+            Err(Unsupported)
+        }
+        fn serialize_none(self) -> R {
+            self.serialize_unit()
+        }
+        fn serialize_some<T: Serialize + ?Sized>(self, value: &T) -> R {
+            value.serialize(self)
+        }
+        fn serialize_unit(self) -> R {
+            self.out.extend_from_slice(b"null");
+            Ok(())
+        }
+        fn serialize_unit_struct(self, _: &'static str) -> R {
+            self.serialize_unit()
+        }
+        fn serialize_unit_variant(self, _: &'static str, _: u32, variant: &'static str) -> R {
+            self.serialize_str(variant)
+        }
+        fn serialize_newtype_struct<T: Serialize + ?Sized>(self, _: &'static str, value: &T) -> R {
+            value.serialize(self)
+        }
+        fn serialize_newtype_variant<T: Serialize + ?Sized>(
+            self,
+            _: &'static str,
+            _: u32,
+            variant: &'static str,
+            value: &T,
+        ) -> R {
+            self.out.push(b'{');
+            escape_str(self.out, variant);
+            self.out.push(b':');
+            value.serialize(&mut *self)?;
+            self.out.push(b'}');
+            Ok(())
+        }
+        fn serialize_seq(self, _: Option<usize>) -> Result<Compound<'a, 'b>, Unsupported> {
+            self.out.push(b'[');
+            Ok(Compound { ser: self, first: true, close: b"]" })
+        }
+        fn serialize_tuple(self, len: usize) -> Result<Compound<'a, 'b>, Unsupported> {
+            self.serialize_seq(Some(len))
+        }
+        fn serialize_tuple_struct(self, _: &'static str, len: usize) -> Result<Compound<'a, 'b>, Unsupported> {
+            self.serialize_seq(Some(len))
+        }
+        fn serialize_tuple_variant(
+            self,
+            _: &'static str,
+            _: u32,
+            variant: &'static str,
+            _: usize,
+        ) -> Result<Compound<'a, 'b>, Unsupported> {
+            self.out.push(b'{');
+            escape_str(self.out, variant);
+            self.out.extend_from_slice(b":[");
+            Ok(Compound { ser: self, first: true, close: b"]}" })
+        }
+        fn serialize_map(self, _: Option<usize>) -> Result<Compound<'a, 'b>, Unsupported> {
+            self.out.push(b'{');
+            Ok(Compound { ser: self, first: true, close: b"}" })
+        }
+        fn serialize_struct(self, _: &'static str, _: usize) -> Result<Compound<'a, 'b>, Unsupported> {
+            self.serialize_map(None)
+        }
+        fn serialize_struct_variant(
+            self,
+            _: &'static str,
+            _: u32,
+            variant: &'static str,
+            _: usize,
+        ) -> Result<Compound<'a, 'b>, Unsupported> {
+            self.out.push(b'{');
+            escape_str(self.out, variant);
+            self.out.extend_from_slice(b":{");
+            Ok(Compound { ser: self, first: true, close: b"}}" })
+        }
+    }
+
+    impl Compound<'_, '_> {
+        fn element<T: Serialize + ?Sized>(&mut self, value: &T) -> R {
+            self.comma();
+            value.serialize(&mut *self.ser)
+        }
+        fn close(self) -> R {
+            self.ser.out.extend_from_slice(self.close);
+            Ok(())
+        }
+    }
+
+    impl ser::SerializeSeq for Compound<'_, '_> {
+        type Ok = ();
+        type Error = Unsupported;
+        fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> R {
+            self.element(value)
+        }
+        fn end(self) -> R {
+            self.close()
+        }
+    }
+
+    impl ser::SerializeTuple for Compound<'_, '_> {
+        type Ok = ();
+        type Error = Unsupported;
+        fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> R {
+            self.element(value)
+        }
+        fn end(self) -> R {
+            self.close()
+        }
+    }
+
+    impl ser::SerializeTupleStruct for Compound<'_, '_> {
+        type Ok = ();
+        type Error = Unsupported;
+        fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> R {
+            self.element(value)
+        }
+        fn end(self) -> R {
+            self.close()
+        }
+    }
+
+    impl ser::SerializeTupleVariant for Compound<'_, '_> {
+        type Ok = ();
+        type Error = Unsupported;
+        fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> R {
+            self.element(value)
+        }
+        fn end(self) -> R {
+            self.close()
+        }
+    }
+
+    impl ser::SerializeMap for Compound<'_, '_> {
+        type Ok = ();
+        type Error = Unsupported;
+        fn serialize_key<T: Serialize + ?Sized>(&mut self, key: &T) -> R {
+            self.comma();
+            key.serialize(MapKey { out: &mut *self.ser.out })?;
+            self.ser.out.push(b':');
+            Ok(())
+        }
+        fn serialize_value<T: Serialize + ?Sized>(&mut self, value: &T) -> R {
+            value.serialize(&mut *self.ser)
+        }
+        fn end(self) -> R {
+            self.close()
+        }
+    }
+
+    impl ser::SerializeStruct for Compound<'_, '_> {
+        type Ok = ();
+        type Error = Unsupported;
+        fn serialize_field<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) -> R {
+            self.key(key);
+            value.serialize(&mut *self.ser)
+        }
+        fn end(self) -> R {
+            self.close()
+        }
+    }
+
+    impl ser::SerializeStructVariant for Compound<'_, '_> {
+        type Ok = ();
+        type Error = Unsupported;
+        fn serialize_field<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) -> R {
+            self.key(key);
+            value.serialize(&mut *self.ser)
+        }
+        fn end(self) -> R {
+            self.close()
+        }
+    }
+
+    /// Map keys: strings only (anything else goes to serde_json).
+    struct MapKey<'a> {
+        out: &'a mut Vec<u8>,
+    }
+
+    impl ser::Serializer for MapKey<'_> {
+        type Ok = ();
+        type Error = Unsupported;
+        type SerializeSeq = ser::Impossible<(), Unsupported>;
+        type SerializeTuple = ser::Impossible<(), Unsupported>;
+        type SerializeTupleStruct = ser::Impossible<(), Unsupported>;
+        type SerializeTupleVariant = ser::Impossible<(), Unsupported>;
+        type SerializeMap = ser::Impossible<(), Unsupported>;
+        type SerializeStruct = ser::Impossible<(), Unsupported>;
+        type SerializeStructVariant = ser::Impossible<(), Unsupported>;
+
+        fn serialize_str(self, v: &str) -> R {
+            escape_str(self.out, v);
+            Ok(())
+        }
+        fn serialize_char(self, v: char) -> R {
+            self.serialize_str(v.encode_utf8(&mut [0; 4]))
+        }
+        fn serialize_unit_variant(self, _: &'static str, _: u32, variant: &'static str) -> R {
+            self.serialize_str(variant)
+        }
+        fn serialize_newtype_struct<T: Serialize + ?Sized>(self, _: &'static str, value: &T) -> R {
+            value.serialize(self)
+        }
+        fn serialize_bool(self, _: bool) -> R {
+            Err(Unsupported)
+        }
+        fn serialize_i8(self, _: i8) -> R {
+            Err(Unsupported)
+        }
+        fn serialize_i16(self, _: i16) -> R {
+            Err(Unsupported)
+        }
+        fn serialize_i32(self, _: i32) -> R {
+            Err(Unsupported)
+        }
+        fn serialize_i64(self, _: i64) -> R {
+            Err(Unsupported)
+        }
+        fn serialize_u8(self, _: u8) -> R {
+            Err(Unsupported)
+        }
+        fn serialize_u16(self, _: u16) -> R {
+            Err(Unsupported)
+        }
+        fn serialize_u32(self, _: u32) -> R {
+            Err(Unsupported)
+        }
+        fn serialize_u64(self, _: u64) -> R {
+            Err(Unsupported)
+        }
+        fn serialize_f32(self, _: f32) -> R {
+            Err(Unsupported)
+        }
+        fn serialize_f64(self, _: f64) -> R {
+            Err(Unsupported)
+        }
+        fn serialize_bytes(self, _: &[u8]) -> R {
+            Err(Unsupported)
+        }
+        fn serialize_none(self) -> R {
+            Err(Unsupported)
+        }
+        fn serialize_some<T: Serialize + ?Sized>(self, _: &T) -> R {
+            Err(Unsupported)
+        }
+        fn serialize_unit(self) -> R {
+            Err(Unsupported)
+        }
+        fn serialize_unit_struct(self, _: &'static str) -> R {
+            Err(Unsupported)
+        }
+        fn serialize_newtype_variant<T: Serialize + ?Sized>(
+            self,
+            _: &'static str,
+            _: u32,
+            _: &'static str,
+            _: &T,
+        ) -> R {
+            Err(Unsupported)
+        }
+        fn serialize_seq(self, _: Option<usize>) -> Result<Self::SerializeSeq, Unsupported> {
+            Err(Unsupported)
+        }
+        fn serialize_tuple(self, _: usize) -> Result<Self::SerializeTuple, Unsupported> {
+            Err(Unsupported)
+        }
+        fn serialize_tuple_struct(self, _: &'static str, _: usize) -> Result<Self::SerializeTupleStruct, Unsupported> {
+            Err(Unsupported)
+        }
+        fn serialize_tuple_variant(
+            self,
+            _: &'static str,
+            _: u32,
+            _: &'static str,
+            _: usize,
+        ) -> Result<Self::SerializeTupleVariant, Unsupported> {
+            Err(Unsupported)
+        }
+        fn serialize_map(self, _: Option<usize>) -> Result<Self::SerializeMap, Unsupported> {
+            Err(Unsupported)
+        }
+        fn serialize_struct(self, _: &'static str, _: usize) -> Result<Self::SerializeStruct, Unsupported> {
+            Err(Unsupported)
+        }
+        fn serialize_struct_variant(
+            self,
+            _: &'static str,
+            _: u32,
+            _: &'static str,
+            _: usize,
+        ) -> Result<Self::SerializeStructVariant, Unsupported> {
+            Err(Unsupported)
+        }
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+        use iprscreen::manifest::{self, ColumnMap};
+        use iprscreen::Engine;
+        use std::collections::BTreeMap;
+        use std::path::Path;
+
+        fn same<T: Serialize + ?Sized + fmt::Debug>(v: &T) {
+            let mut fast = b"x".to_vec();
+            to_vec(&mut fast, v);
+            assert_eq!(String::from_utf8_lossy(&fast[1..]), serde_json::to_string(v).unwrap(), "{v:?}");
+        }
+
+        #[test]
+        fn strings_are_escaped_like_serde_json() {
+            let mut all: String = (0u8..0x80).map(char::from).collect();
+            all.push_str("é耐克\u{2028}\u{feff}𝔑");
+            same(&all);
+            let mut seed = 0x9E3779B97F4A7C15u64;
+            let alphabet: Vec<char> = "ab\"\\\n\r\t\u{1}\u{1f}\u{7f}é耐 /".chars().collect();
+            for _ in 0..3000 {
+                let mut s = String::new();
+                for _ in 0..(seed % 40) {
+                    seed ^= seed << 13;
+                    seed ^= seed >> 7;
+                    seed ^= seed << 17;
+                    s.push(alphabet[(seed % alphabet.len() as u64) as usize]);
+                }
+                same(&s);
+            }
+        }
+
+        #[test]
+        fn values_are_written_like_serde_json() {
+            same(&(1u8, -2i64, u64::MAX, 0.1f64, 1e300f64, f64::NAN, -0.0f64, 1.5f32, f32::INFINITY, 'x', ()));
+            same(&vec![Some(1.0), None]);
+            same(&Vec::<u8>::new());
+            let mut m = BTreeMap::new();
+            m.insert("a\"b", vec![[1usize, 2]]);
+            m.insert("", vec![]);
+            same(&m);
+            let mut odd = BTreeMap::new();
+            odd.insert(3, "int keys go to serde_json");
+            same(&odd);
+            same(&serde_json::json!({"k": [1, {"x": null, "y": true}], "s": "t"}));
+        }
+
+        /// Every verdict of the example and test manifests, and of the
+        /// ruleset's own test items.
+        #[test]
+        fn verdicts_are_written_like_serde_json() {
+            let engine = Engine::default_ruleset().unwrap();
+            let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+            let mut n = 0;
+            for dir in ["examples/manifests", "tests/data/manifests"] {
+                for e in std::fs::read_dir(root.join(dir)).unwrap() {
+                    let path = e.unwrap().path();
+                    let Ok(rows) = manifest::open(&path, None, &ColumnMap::default()) else { continue };
+                    for row in rows {
+                        match row {
+                            Ok(item) => same(&engine.scan(&item)),
+                            Err(e) => same(&e),
+                        }
+                        n += 1;
+                    }
+                }
+            }
+            assert!(n > 100, "{n}");
+        }
     }
 }
