@@ -148,7 +148,7 @@ impl Encoder {
                 // after the prefix and its `{` becomes the `,`.
                 out.extend_from_slice(VERDICT_PREFIX.as_bytes());
                 let brace = out.len();
-                json::to_vec(out, v);
+                json::verdict(out, v);
                 out[brace] = b',';
                 out.push(b'\n');
             }
@@ -403,9 +403,89 @@ impl Summary {
 /// it does not handle (a map with non-string keys) falls back to serde_json.
 mod json {
     use std::fmt;
+    use std::sync::OnceLock;
 
+    use iprscreen::Verdict;
     use serde::ser::{self, Serialize};
     use serde_json::ser::{CompactFormatter, Formatter};
+
+    /// Append verdict `v` as compact JSON, exactly as its `Serialize` impl
+    /// through serde_json would: the fields are written directly (no serde
+    /// calls per field), the marks and rules through [`to_vec`]. The
+    /// destructuring lists every field, so a new field fails to compile
+    /// here instead of going missing; the tests compare with serde_json.
+    pub fn verdict(out: &mut Vec<u8>, v: &Verdict) {
+        let Verdict {
+            id,
+            category,
+            category_source,
+            risk,
+            level,
+            action,
+            sampling_rate,
+            selected,
+            marks,
+            rules,
+            reasons,
+        } = v;
+        out.extend_from_slice(b"{\"id\":");
+        escape_str(out, id);
+        out.extend_from_slice(b",\"category\":");
+        escape_str(out, category);
+        out.extend_from_slice(b",\"category_source\":");
+        escape_str(out, category_source);
+        out.extend_from_slice(b",\"risk\":");
+        f64(out, *risk);
+        out.extend_from_slice(b",\"level\":");
+        to_vec(out, level);
+        out.extend_from_slice(b",\"action\":");
+        to_vec(out, action);
+        out.extend_from_slice(b",\"sampling_rate\":");
+        f64(out, *sampling_rate);
+        out.extend_from_slice(if *selected { b",\"selected\":true" } else { b",\"selected\":false" });
+        out.extend_from_slice(b",\"marks\":");
+        to_vec(out, marks);
+        out.extend_from_slice(b",\"rules\":");
+        to_vec(out, rules);
+        out.extend_from_slice(b",\"reasons\":[");
+        for (i, r) in reasons.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            escape_str(out, r);
+        }
+        out.extend_from_slice(b"]}");
+    }
+
+    /// Append `v` as serde_json writes an `f64`; hundredths (risks and
+    /// rates such as 0.1 or 0.85) come from a table of serde_json's own output.
+    pub fn f64(out: &mut Vec<u8>, v: f64) {
+        static HUNDREDTHS: OnceLock<Vec<Vec<u8>>> = OnceLock::new();
+        // (`as` saturates: NaN and negatives give 0, caught by the bit compare.)
+        let k = (v * 100.0).round() as usize;
+        if k <= 100 && (k as f64 / 100.0).to_bits() == v.to_bits() {
+            let table = HUNDREDTHS.get_or_init(|| {
+                (0..=100)
+                    .map(|k| {
+                        let mut b = Vec::new();
+                        f64_slow(&mut b, k as f64 / 100.0);
+                        b
+                    })
+                    .collect()
+            });
+            out.extend_from_slice(&table[k]);
+        } else {
+            f64_slow(out, v);
+        }
+    }
+
+    fn f64_slow(out: &mut Vec<u8>, v: f64) {
+        if v.is_finite() {
+            CompactFormatter.write_f64(out, v).expect("writing to a Vec");
+        } else {
+            out.extend_from_slice(b"null");
+        }
+    }
 
     /// Append `value` as compact JSON to `out`.
     pub fn to_vec<T: Serialize + ?Sized>(out: &mut Vec<u8>, value: &T) {
@@ -418,50 +498,61 @@ mod json {
 
     /// Append `s` as a JSON string, escaped like serde_json does.
     pub fn escape_str(out: &mut Vec<u8>, s: &str) {
+        let mut b = s.as_bytes();
+        out.reserve(b.len() + 2);
+        out.push(b'"');
+        loop {
+            let n = clean_prefix(b);
+            out.extend_from_slice(&b[..n]);
+            let Some(&c) = b.get(n) else { break };
+            match c {
+                b'"' => out.extend_from_slice(b"\\\""),
+                b'\\' => out.extend_from_slice(b"\\\\"),
+                b'\n' => out.extend_from_slice(b"\\n"),
+                b'\r' => out.extend_from_slice(b"\\r"),
+                b'\t' => out.extend_from_slice(b"\\t"),
+                0x08 => out.extend_from_slice(b"\\b"),
+                0x0c => out.extend_from_slice(b"\\f"),
+                _ => {
+                    const HEX: &[u8; 16] = b"0123456789abcdef";
+                    out.extend_from_slice(&[b'\\', b'u', b'0', b'0', HEX[(c >> 4) as usize], HEX[(c & 0xf) as usize]]);
+                }
+            }
+            b = &b[n + 1..];
+        }
+        out.push(b'"');
+    }
+
+    /// Length of the prefix of `b` that needs no escaping (no byte below
+    /// 0x20, no `"`, no `\\`), eight bytes at a time.
+    #[inline]
+    fn clean_prefix(b: &[u8]) -> usize {
         const LO: u64 = 0x0101_0101_0101_0101;
         const HI: u64 = 0x8080_8080_8080_8080;
-        out.push(b'"');
-        let b = s.as_bytes();
-        let (mut i, mut clean) = (0, 0);
-        while i < b.len() {
-            if i + 8 <= b.len() {
-                let w = u64::from_le_bytes(b[i..i + 8].try_into().expect("8 bytes"));
-                // A byte below 0x20, a `"` or a `\\` somewhere in `w`?
-                let ctrl = w.wrapping_sub(LO * 0x20) & !w;
-                let quote = (w ^ (LO * b'"' as u64)).wrapping_sub(LO) & !(w ^ (LO * b'"' as u64));
-                let bslash = (w ^ (LO * b'\\' as u64)).wrapping_sub(LO) & !(w ^ (LO * b'\\' as u64));
-                if (ctrl | quote | bslash) & HI == 0 {
-                    i += 8;
-                    continue;
-                }
+        let mut chunks = b.chunks_exact(8);
+        let mut i = 0;
+        for c in &mut chunks {
+            let w = u64::from_le_bytes(c.try_into().expect("8 bytes"));
+            let quote = w ^ (LO * u64::from(b'"'));
+            let bslash = w ^ (LO * u64::from(b'\\'));
+            // The high bit of each byte that is < 0x20, `"` or `\\`; the
+            // lowest such byte is exact.
+            let hit = ((w.wrapping_sub(LO * 0x20) & !w)
+                | (quote.wrapping_sub(LO) & !quote)
+                | (bslash.wrapping_sub(LO) & !bslash))
+                & HI;
+            if hit != 0 {
+                return i + (hit.trailing_zeros() / 8) as usize;
             }
-            let c = b[i];
-            let esc: &[u8] = match c {
-                b'"' => b"\\\"",
-                b'\\' => b"\\\\",
-                b'\n' => b"\\n",
-                b'\r' => b"\\r",
-                b'\t' => b"\\t",
-                0x08 => b"\\b",
-                0x0c => b"\\f",
-                0..0x20 => b"",
-                _ => {
-                    i += 1;
-                    continue;
-                }
-            };
-            out.extend_from_slice(&b[clean..i]);
-            if esc.is_empty() {
-                const HEX: &[u8; 16] = b"0123456789abcdef";
-                out.extend_from_slice(&[b'\\', b'u', b'0', b'0', HEX[(c >> 4) as usize], HEX[(c & 0xf) as usize]]);
-            } else {
-                out.extend_from_slice(esc);
+            i += 8;
+        }
+        for &c in chunks.remainder() {
+            if c < 0x20 || c == b'"' || c == b'\\' {
+                return i;
             }
             i += 1;
-            clean = i;
         }
-        out.extend_from_slice(&b[clean..]);
-        out.push(b'"');
+        i
     }
 
     /// Something serde_json would write differently or refuse; the caller
@@ -563,10 +654,8 @@ mod json {
             CompactFormatter.write_f32(self.out, v).map_err(|_| Unsupported)
         }
         fn serialize_f64(self, v: f64) -> R {
-            if !v.is_finite() {
-                return self.serialize_unit();
-            }
-            CompactFormatter.write_f64(self.out, v).map_err(|_| Unsupported)
+            f64(self.out, v);
+            Ok(())
         }
         fn serialize_char(self, v: char) -> R {
             self.serialize_str(v.encode_utf8(&mut [0; 4]))
@@ -907,6 +996,9 @@ mod json {
         #[test]
         fn values_are_written_like_serde_json() {
             same(&(1u8, -2i64, u64::MAX, 0.1f64, 1e300f64, f64::NAN, -0.0f64, 1.5f32, f32::INFINITY, 'x', ()));
+            let floats: Vec<f64> =
+                (0..=1000).map(|k| k as f64 / 1000.0).chain([0.07 * 3.0, 1.0 / 3.0, 100.0, -0.5]).collect();
+            same(&floats);
             same(&vec![Some(1.0), None]);
             same(&Vec::<u8>::new());
             let mut m = BTreeMap::new();
@@ -932,7 +1024,13 @@ mod json {
                     let Ok(rows) = manifest::open(&path, None, &ColumnMap::default()) else { continue };
                     for row in rows {
                         match row {
-                            Ok(item) => same(&engine.scan(&item)),
+                            Ok(item) => {
+                                let v = engine.scan(&item);
+                                same(&v);
+                                let mut direct = Vec::new();
+                                verdict(&mut direct, &v);
+                                assert_eq!(String::from_utf8(direct).unwrap(), serde_json::to_string(&v).unwrap());
+                            }
                             Err(e) => same(&e),
                         }
                         n += 1;
