@@ -139,8 +139,10 @@ impl Layout {
                 ))
             }
         };
-        let mut de = serde_json::Deserializer::from_str(text);
-        let raw = RowSeed { keys: &self.keys }.deserialize(&mut de).and_then(|raw| de.end().map(|()| raw));
+        let raw = match fast_row(&self.keys, text) {
+            Some(raw) => Ok(raw),
+            None => serde_row(&self.keys, text),
+        };
         let raw = match raw {
             Ok(raw) => raw,
             Err(e) => {
@@ -395,6 +397,116 @@ impl<R: BufRead> FillChunk for JsonlChunks<R> {
     }
 }
 
+/// The line's values through serde_json (any JSON, and its error messages).
+fn serde_row<'a>(keys: &KeyMatcher, text: &'a str) -> Result<RawRow<'a>, serde_json::Error> {
+    let mut de = serde_json::Deserializer::from_str(text);
+    RowSeed { keys }.deserialize(&mut de).and_then(|raw| de.end().map(|()| raw))
+}
+
+/// The common shape of a line, an object whose values are all plain
+/// strings (no escapes) or `null`, read without serde. `None` for anything
+/// else, which then goes through [`serde_row`]; when this gives a row,
+/// serde_row gives the same one.
+fn fast_row<'a>(keys: &KeyMatcher, text: &'a str) -> Option<RawRow<'a>> {
+    let b = text.as_bytes();
+    let ws = |i: &mut usize| {
+        while b.get(*i).is_some_and(|c| matches!(c, b' ' | b'\n' | b'\t' | b'\r')) {
+            *i += 1;
+        }
+    };
+    let mut i = 0;
+    ws(&mut i);
+    if b.get(i) != Some(&b'{') {
+        return None;
+    }
+    i += 1;
+    ws(&mut i);
+    let mut values: [Option<(u8, Scalar<'a>)>; Field::COUNT] = Default::default();
+    if b.get(i) == Some(&b'}') {
+        i += 1;
+    } else {
+        loop {
+            let key = plain_str(text, &mut i)?;
+            ws(&mut i);
+            if b.get(i) != Some(&b':') {
+                return None;
+            }
+            i += 1;
+            ws(&mut i);
+            let value = match b.get(i)? {
+                b'"' => Scalar::Str(Cow::Borrowed(plain_str(text, &mut i)?)),
+                b'n' if b[i..].starts_with(b"null") => {
+                    i += 4;
+                    Scalar::Null
+                }
+                _ => return None,
+            };
+            // As `RowSeed`: the first value of the best-priority key wins.
+            if let Some((field, prio)) = keys.lookup(key) {
+                let slot = &mut values[field as usize];
+                if slot.as_ref().is_none_or(|(p, _)| prio < *p) {
+                    *slot = Some((prio, value));
+                }
+            }
+            ws(&mut i);
+            match b.get(i)? {
+                b',' => {
+                    i += 1;
+                    ws(&mut i);
+                }
+                b'}' => {
+                    i += 1;
+                    break;
+                }
+                _ => return None,
+            }
+        }
+    }
+    ws(&mut i);
+    (i == b.len()).then_some(RawRow { values })
+}
+
+/// The JSON string at `text[*i..]` when it has no escapes and no control
+/// characters (which JSON forbids unescaped); moves `*i` past it.
+fn plain_str<'a>(text: &'a str, i: &mut usize) -> Option<&'a str> {
+    let b = text.as_bytes();
+    if b.get(*i) != Some(&b'"') {
+        return None;
+    }
+    let start = *i + 1;
+    let len = plain_prefix(&b[start..]);
+    if b.get(start + len) != Some(&b'"') {
+        return None;
+    }
+    *i = start + len + 1;
+    text.get(start..start + len)
+}
+
+/// Length of the prefix of `b` without `"`, `\\` or bytes below 0x20,
+/// eight bytes at a time.
+fn plain_prefix(b: &[u8]) -> usize {
+    const LO: u64 = 0x0101_0101_0101_0101;
+    const HI: u64 = 0x8080_8080_8080_8080;
+    let mut chunks = b.chunks_exact(8);
+    let mut n = 0;
+    for c in &mut chunks {
+        let w = u64::from_le_bytes(c.try_into().expect("8 bytes"));
+        let quote = w ^ (LO * u64::from(b'"'));
+        let bslash = w ^ (LO * u64::from(b'\\'));
+        // The high bit of each byte that is < 0x20, `"` or `\\` (exact for
+        // the lowest one).
+        let hit = ((w.wrapping_sub(LO * 0x20) & !w)
+            | (quote.wrapping_sub(LO) & !quote)
+            | (bslash.wrapping_sub(LO) & !bslash))
+            & HI;
+        if hit != 0 {
+            return n + (hit.trailing_zeros() / 8) as usize;
+        }
+        n += 8;
+    }
+    n + chunks.remainder().iter().take_while(|&&c| c >= 0x20 && c != b'"' && c != b'\\').count()
+}
+
 /// The trimmed text (borrowed when the text is).
 fn trimmed(s: Cow<'_, str>) -> Cow<'_, str> {
     match s {
@@ -536,6 +648,7 @@ impl<'de> Visitor<'de> for ScalarVisitor {
 
 /// The values of one line, per item field, with the priority of the key
 /// they came from (the field's own name beats an alias).
+#[derive(Debug)]
 struct RawRow<'a> {
     values: [Option<(u8, Scalar<'a>)>; Field::COUNT],
 }
@@ -797,6 +910,56 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// Whenever the fast reader takes a line, serde_json reads the same values.
+    #[test]
+    fn fast_rows_are_serde_rows() {
+        let keys = KeyMatcher::new(&ColumnMap::default());
+        let mut seed = 0x3C6EF372FE94F82Bu64;
+        let mut next = |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        let names =
+            ["\"id\"", "\"description\"", "\"Title\"", "\"item id\"", "\"x\"", "\"\\u0069d\"", "\"\"", "\"desc\""];
+        let values =
+            ["\"a b\"", "null", "\"\"", "\"耐克\"", "1", "\"x\\ny\"", "[1]", "true", "{}", "\" \"", "nul", "\"\t\""];
+        let spaces = ["", " ", "\t", "\r\n", "  "];
+        let (mut fast, mut lines) = (0, 0);
+        for _ in 0..30_000 {
+            let mut line = String::from(spaces[next(5)]);
+            line.push('{');
+            for k in 0..next(5) {
+                if k > 0 {
+                    line.push(',');
+                }
+                line.push_str(spaces[next(5)]);
+                line.push_str(names[next(names.len())]);
+                line.push_str(spaces[next(5)]);
+                line.push(':');
+                line.push_str(spaces[next(5)]);
+                line.push_str(values[next(values.len())]);
+                line.push_str(spaces[next(5)]);
+            }
+            line.push('}');
+            line.push_str(spaces[next(5)]);
+            if next(5) == 0 {
+                let at = next(line.len() + 1);
+                if line.is_char_boundary(at) {
+                    line.insert(at, ['{', '}', '"', ',', ':', 'x', '\\', ' '][next(8)]);
+                }
+            }
+            lines += 1;
+            if let Some(row) = fast_row(&keys, &line) {
+                fast += 1;
+                let serde = serde_row(&keys, &line).unwrap_or_else(|e| panic!("{line:?}: serde says {e}"));
+                assert_eq!(format!("{row:?}"), format!("{serde:?}"), "{line:?}");
+            }
+        }
+        assert!(fast > lines / 10, "{fast} of {lines}");
     }
 
     use crate::manifest::OneByte;

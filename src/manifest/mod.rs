@@ -616,7 +616,10 @@ impl KeyMatcher {
     #[inline]
     pub(crate) fn lookup(&self, key: &str) -> Option<(Field, u8)> {
         let key = key.as_bytes();
-        self.names.iter().find(|(_, _, n)| normalized_eq(key, n)).map(|(f, p, _)| (*f, *p))
+        // A key spelled exactly like a normalised name is normalised already:
+        // the first name equal to it is the first whose normalised form is.
+        let exact = self.names.iter().find(|(_, _, n)| n.as_slice() == key);
+        exact.or_else(|| self.names.iter().find(|(_, _, n)| normalized_eq(key, n))).map(|(f, p, _)| (*f, *p))
     }
 
     /// The explicitly mapped column for `field`, if any.
