@@ -11,10 +11,14 @@ item, registry = the 10k patterns (one mark each, --registry-only), matching
 with normalisation and word boundaries, verdicts for EVERY item written as JSONL
 to /dev/null, one scan thread (--threads 1) and then both cores. Peers count
 lines containing a pattern (substring semantics), so they do much less work.
-Reported: median seconds, items/s, and the median per-round ratio to
-rust-ac-line (raw aho-corasick, per line) and to ripgrep -F -f.
+Reported: median seconds, items/s, CPU seconds (user + system) of the
+iprscreen processes, and the median per-round ratio to rust-ac-line (raw
+aho-corasick, per line) and to ripgrep -F -f.
+
+Before/after in the same rounds: BASE=/path/to/old/iprscreen adds the two
+iprscreen rows for that binary too.
 """
-import json, os, statistics, subprocess, sys, time
+import json, os, resource, statistics, subprocess, sys, time
 
 data, acb = sys.argv[1], sys.argv[2]
 rounds = int(sys.argv[3]) if len(sys.argv) > 3 else 3
@@ -41,29 +45,44 @@ def acbench(mode):
     return float(out[1])
 
 
-def whole(cmd):
+cpu = {}
+
+
+def whole(cmd, name=None):
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t = time.perf_counter()
     subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
-    return time.perf_counter() - t
+    wall = time.perf_counter() - t
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if name:
+        cpu.setdefault(name, []).append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
+    return wall
 
 
-scan = [exe, "scan", "--registry", reg, "--registry-only", "--no-progress", "-o", "/dev/null"]
+def scan(binary):
+    return [binary, "scan", "--registry", reg, "--registry-only", "--no-progress", "-o", "/dev/null"]
+
+
 tools = {
     "rust-ac-line": lambda: acbench("ac-line"),
     "rust-daachorse-line": lambda: acbench("daac-line"),
     "ripgrep -F -f -c": lambda: whole(["rg", "-F", "-f", P, "-c", C]),
-    "iprscreen scan, 1 scan thread": lambda: whole(scan + ["--threads", "1", man]),
-    "iprscreen scan, 2 threads": lambda: whole(scan + [man]),
 }
+binaries = [("iprscreen", exe)] + ([("iprscreen (BASE)", os.environ["BASE"])] if os.environ.get("BASE") else [])
+for label, binary in binaries:
+    k1, k2 = f"{label} scan, 1 scan thread", f"{label} scan, 2 threads"
+    tools[k1] = lambda b=binary, k=k1: whole(scan(b) + ["--threads", "1", man], k)
+    tools[k2] = lambda b=binary, k=k2: whole(scan(b) + [man], k)
 res = {k: [] for k in tools}
 for r in range(rounds):
     for k, f in tools.items():
         res[k].append(f())
         print(f"round {r} {k}: {res[k][-1]:.3f}s", flush=True)
 print(f"\n{n_lines} items; medians of {rounds} rounds\n")
-print("| tool | median s | items/s | ratio to rust-ac-line | ratio to rg -F -f |")
-print("|---|---|---|---|---|")
+print("| tool | median s | items/s | CPU s | ratio to rust-ac-line | ratio to rg -F -f |")
+print("|---|---|---|---|---|---|")
 for k, v in res.items():
     ra = statistics.median(a / b for a, b in zip(v, res["rust-ac-line"]))
     rg = statistics.median(a / b for a, b in zip(v, res["ripgrep -F -f -c"]))
-    print(f"| {k} | {statistics.median(v):.3f} | {n_lines / statistics.median(v):,.0f} | {ra:.2f} | {rg:.2f} |")
+    c = f"{statistics.median(cpu[k]):.3f}" if k in cpu else "-"
+    print(f"| {k} | {statistics.median(v):.3f} | {n_lines / statistics.median(v):,.0f} | {c} | {ra:.2f} | {rg:.2f} |")

@@ -5,13 +5,20 @@
 //! default ruleset plus synthetic marks up to 10,000. Deterministic (fixed seed).
 //! The hit count is asserted before timing, so the bench also checks correctness.
 //!
+//! The `manifest/*` groups time reading the same items from an in-memory CSV
+//! or JSONL manifest (cut into chunks, parsed into one reused item), and
+//! `pipeline/*` reading plus scanning on one thread: the library's share of
+//! `iprscreen scan` (the CLI adds the encoding of verdicts and the writing).
+//!
 //! Run with: cargo bench --bench scan
 //! Quick run: cargo bench --bench scan -- --warm-up-time 1 --measurement-time 3
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+use iprscreen::manifest::{self, Chunk, ColumnMap, InputFormat};
 use iprscreen::ruleset::{AliasDef, MarkDef, Ruleset};
 use iprscreen::{Engine, Item};
 use rayon::prelude::*;
+use std::sync::Arc;
 use toml::Spanned;
 
 /// Small deterministic PRNG (xorshift64*), so the corpus never changes.
@@ -213,12 +220,63 @@ fn bench(c: &mut Criterion) {
             })
         });
         g.finish();
+
+        let csv = manifest_bytes(&items, InputFormat::Csv);
+        let jsonl = manifest_bytes(&items, InputFormat::Jsonl);
+        let name = if cjk { "cjk" } else { "ascii" };
+        let mut g = c.benchmark_group(format!("manifest/{name}"));
+        g.throughput(Throughput::Elements(n as u64));
+        g.sample_size(10);
+        for (format, data) in [(InputFormat::Csv, &csv), (InputFormat::Jsonl, &jsonl)] {
+            assert_eq!(read(data, format, |_| 1), n, "rows read ({format:?})");
+            g.bench_function(format!("{format:?}").to_lowercase(), |b| b.iter(|| read(data, format, |_| 1)));
+        }
+        g.finish();
+        let mut g = c.benchmark_group(format!("pipeline/{name}"));
+        g.throughput(Throughput::Elements(n as u64));
+        g.sample_size(10);
+        let mut s = engine.scratch();
+        let mut scan = |it: &Item| engine.scan_with(&mut s, it).brand_marks().count();
+        assert_eq!(read(&csv, InputFormat::Csv, &mut scan), inserted, "hit count through the CSV reader");
+        g.bench_function("csv/threads/1", |b| b.iter(|| read(&csv, InputFormat::Csv, &mut scan)));
+        g.finish();
     }
 
     let mut g = c.benchmark_group("compile");
     g.sample_size(10);
     g.bench_function("10k-marks", |b| b.iter(|| Engine::from_ruleset(&rs).unwrap().stats().patterns));
     g.finish();
+}
+
+/// `items` as an in-memory manifest (id and description columns).
+fn manifest_bytes(items: &[Item], format: InputFormat) -> Arc<[u8]> {
+    let mut out = Vec::new();
+    if format == InputFormat::Csv {
+        out.extend_from_slice(b"id,description\n");
+    }
+    for it in items {
+        match format {
+            InputFormat::Csv => out.extend(format!("{},{}\n", it.id, it.description).bytes()),
+            _ => {
+                serde_json::to_writer(&mut out, &serde_json::json!({"id": it.id, "description": it.description}))
+                    .unwrap();
+                out.push(b'\n');
+            }
+        }
+    }
+    out.into()
+}
+
+/// Read `data` in chunks, parse every row into one reused item and sum `f`
+/// over the items (every row must parse).
+fn read(data: &Arc<[u8]>, format: InputFormat, mut f: impl FnMut(&Item) -> usize) -> usize {
+    let input = std::io::Cursor::new(data.clone());
+    let mut reader = manifest::chunks_from_reader(input, "bench", format, &ColumnMap::default()).unwrap();
+    let (mut chunk, mut item, mut sum) = (Chunk::new(), Item::default(), 0);
+    while reader.fill(&mut chunk) {
+        chunk.parse_each(&mut item, |r| sum += f(r.expect("a valid row")));
+    }
+    sum
 }
 
 criterion_group!(benches, bench);

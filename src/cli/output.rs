@@ -26,23 +26,36 @@ struct Tagged<'a, T: Serialize> {
 pub struct Writer {
     out: Box<dyn Write>,
     format: OutFormat,
-    min_level: Option<Level>,
+    encoder: Encoder,
     header_done: bool,
     printed: u64,
     buf: Vec<u8>,
 }
 
 // Keep the literal 1 in step with SCHEMA_VERSION (checked at compile time).
-const VERDICT_PREFIX: &str = concat!("{\"type\":\"verdict\",\"schema\":", 1, ",");
+// Without the final `,`: the verdict's own `{` is overwritten by it.
+const VERDICT_PREFIX: &str = concat!("{\"type\":\"verdict\",\"schema\":", 1);
 const _: () = assert!(SCHEMA_VERSION == 1);
 
 impl Writer {
     pub fn new(out: Box<dyn Write>, format: OutFormat, min_level: Option<Level>) -> Writer {
-        Writer { out, format, min_level, header_done: false, printed: 0, buf: Vec::with_capacity(1024) }
+        Writer {
+            out,
+            format,
+            encoder: Encoder { format, min_level },
+            header_done: false,
+            printed: 0,
+            buf: Vec::with_capacity(1024),
+        }
     }
 
     pub fn printed(&self) -> u64 {
         self.printed
+    }
+
+    /// The encoder for this writer's format and filter, for other threads.
+    pub fn encoder(&self) -> Encoder {
+        self.encoder
     }
 
     fn header(&mut self) -> Result<()> {
@@ -65,21 +78,79 @@ impl Writer {
     }
 
     pub fn verdict(&mut self, v: &Verdict) -> Result<()> {
-        if self.min_level.is_some_and(|l| v.level < l) {
-            return Ok(());
+        self.buf.clear();
+        if self.encoder.verdict(v, &mut self.buf) {
+            self.header()?;
+            self.printed += 1;
+            self.out.write_all(&self.buf)?;
         }
+        Ok(())
+    }
+
+    pub fn error(&mut self, e: &RecordError) -> Result<()> {
+        self.buf.clear();
+        self.encoder.error(e, &mut self.buf);
         self.header()?;
         self.printed += 1;
+        self.out.write_all(&self.buf)?;
+        Ok(())
+    }
+
+    /// Write `records` records encoded by [`Encoder`] (after the header when
+    /// there are any).
+    pub fn write_encoded(&mut self, bytes: &[u8], records: u64) -> Result<()> {
+        if records > 0 {
+            self.header()?;
+            self.printed += records;
+        }
+        self.out.write_all(bytes)?;
+        Ok(())
+    }
+
+    pub fn write_raw(&mut self, s: &str) -> Result<()> {
+        self.out.write_all(s.as_bytes())?;
+        Ok(())
+    }
+
+    pub fn write_summary_json(&mut self, v: &serde_json::Value) -> Result<()> {
+        serde_json::to_writer(&mut self.out, &Tagged { kind: "summary", schema: SCHEMA_VERSION, data: v })?;
+        self.out.write_all(b"\n")?;
+        Ok(())
+    }
+
+    pub fn flush(&mut self) -> Result<()> {
+        self.out.flush()?;
+        Ok(())
+    }
+}
+
+/// Turns verdicts and error records into the bytes the [`Writer`] prints
+/// (without the CSV/table header), so that any thread can encode its rows.
+#[derive(Clone, Copy, Debug)]
+pub struct Encoder {
+    format: OutFormat,
+    min_level: Option<Level>,
+}
+
+impl Encoder {
+    /// Append `v` to `out` unless `--hits-only` filters it out; returns
+    /// whether it was appended.
+    pub fn verdict(&self, v: &Verdict, out: &mut Vec<u8>) -> bool {
+        if self.min_level.is_some_and(|l| v.level < l) {
+            return false;
+        }
+        // Writing to a Vec cannot fail.
         match self.format {
             OutFormat::Jsonl => {
                 // `{"type":"verdict","schema":1,` + the verdict's own fields:
                 // serialising the struct directly is much faster than serde's
-                // flatten (which goes through a map).
-                self.buf.clear();
-                serde_json::to_writer(&mut self.buf, v)?;
-                self.out.write_all(VERDICT_PREFIX.as_bytes())?;
-                self.out.write_all(&self.buf[1..])?;
-                self.out.write_all(b"\n")?;
+                // flatten (which goes through a map). The verdict goes right
+                // after the prefix and its `{` becomes the `,`.
+                out.extend_from_slice(VERDICT_PREFIX.as_bytes());
+                let brace = out.len();
+                json::verdict(out, v);
+                out[brace] = b',';
+                out.push(b'\n');
             }
             OutFormat::Csv => {
                 let marks: Vec<String> = v
@@ -110,7 +181,7 @@ impl Writer {
                     rules.join(";"),
                     v.reasons.join(" | "),
                 ];
-                write_csv_row(&mut self.out, &row)?;
+                write_csv_row(out, &row).expect("writing to a Vec");
             }
             OutFormat::Table => {
                 let marks: Vec<String> = v
@@ -126,7 +197,7 @@ impl Writer {
                     .collect();
                 let rules: Vec<&str> = v.rules.iter().map(|r| r.id.as_str()).collect();
                 writeln!(
-                    self.out,
+                    out,
                     "{:<18} {:<11} {:<8} {:>5.2} {:<7} {:<3} {:<28} {}",
                     clip(&v.id, 18),
                     v.category,
@@ -136,19 +207,20 @@ impl Writer {
                     if v.selected { "yes" } else { "" },
                     clip(&marks.join(", "), 28),
                     rules.join(", ")
-                )?;
+                )
+                .expect("writing to a Vec");
             }
         }
-        Ok(())
+        true
     }
 
-    pub fn error(&mut self, e: &RecordError) -> Result<()> {
-        self.header()?;
-        self.printed += 1;
+    /// Append error record `e` to `out` (error records are never filtered).
+    pub fn error(&self, e: &RecordError, out: &mut Vec<u8>) {
         match self.format {
             OutFormat::Jsonl => {
-                serde_json::to_writer(&mut self.out, &Tagged { kind: "error", schema: SCHEMA_VERSION, data: e })?;
-                self.out.write_all(b"\n")?;
+                serde_json::to_writer(&mut *out, &Tagged { kind: "error", schema: SCHEMA_VERSION, data: e })
+                    .expect("an error record serialises");
+                out.push(b'\n');
             }
             OutFormat::Csv => {
                 let row = [
@@ -164,29 +236,12 @@ impl Writer {
                     String::new(),
                     e.to_string(),
                 ];
-                write_csv_row(&mut self.out, &row)?;
+                write_csv_row(out, &row).expect("writing to a Vec");
             }
             OutFormat::Table => {
-                writeln!(self.out, "{:<18} ERROR  {e}", clip(e.id.as_deref().unwrap_or("-"), 18))?;
+                writeln!(out, "{:<18} ERROR  {e}", clip(e.id.as_deref().unwrap_or("-"), 18)).expect("writing to a Vec");
             }
         }
-        Ok(())
-    }
-
-    pub fn write_raw(&mut self, s: &str) -> Result<()> {
-        self.out.write_all(s.as_bytes())?;
-        Ok(())
-    }
-
-    pub fn write_summary_json(&mut self, v: &serde_json::Value) -> Result<()> {
-        serde_json::to_writer(&mut self.out, &Tagged { kind: "summary", schema: SCHEMA_VERSION, data: v })?;
-        self.out.write_all(b"\n")?;
-        Ok(())
-    }
-
-    pub fn flush(&mut self) -> Result<()> {
-        self.out.flush()?;
-        Ok(())
     }
 }
 
@@ -224,6 +279,21 @@ pub struct Summary {
 }
 
 impl Summary {
+    /// Add the counts of `other` (a part of the same run).
+    pub fn merge(&mut self, other: &Summary) {
+        for (cat, (levels, sampled)) in &other.per_cat {
+            let e = self.per_cat.entry(cat).or_default();
+            for (a, b) in e.0.iter_mut().zip(levels) {
+                *a += b;
+            }
+            e.1 += sampled;
+        }
+    }
+
+    pub fn clear(&mut self) {
+        self.per_cat.clear();
+    }
+
     pub fn add(&mut self, v: &Verdict) {
         let e = self.per_cat.entry(v.category).or_default();
         e.0[v.level as usize] += 1;
@@ -323,5 +393,651 @@ impl Summary {
             "confidence": confidence,
             "categories": cats,
         })
+    }
+}
+
+/// Compact JSON, byte for byte as `serde_json::to_writer` writes it, but
+/// with strings escaped eight bytes at a time (serde_json checks byte by
+/// byte, which was most of the cost of a verdict line). It serialises
+/// through `Serialize`, so new verdict fields need nothing here; anything
+/// it does not handle (a map with non-string keys) falls back to serde_json.
+mod json {
+    use std::fmt;
+    use std::sync::OnceLock;
+
+    use iprscreen::Verdict;
+    use serde::ser::{self, Serialize};
+    use serde_json::ser::{CompactFormatter, Formatter};
+
+    /// Append verdict `v` as compact JSON, exactly as its `Serialize` impl
+    /// through serde_json would: the fields are written directly (no serde
+    /// calls per field), the marks and rules through [`to_vec`]. The
+    /// destructuring lists every field, so a new field fails to compile
+    /// here instead of going missing; the tests compare with serde_json.
+    pub fn verdict(out: &mut Vec<u8>, v: &Verdict) {
+        let Verdict {
+            id,
+            category,
+            category_source,
+            risk,
+            level,
+            action,
+            sampling_rate,
+            selected,
+            marks,
+            rules,
+            reasons,
+        } = v;
+        out.extend_from_slice(b"{\"id\":");
+        escape_str(out, id);
+        out.extend_from_slice(b",\"category\":");
+        escape_str(out, category);
+        out.extend_from_slice(b",\"category_source\":");
+        escape_str(out, category_source);
+        out.extend_from_slice(b",\"risk\":");
+        f64(out, *risk);
+        out.extend_from_slice(b",\"level\":");
+        to_vec(out, level);
+        out.extend_from_slice(b",\"action\":");
+        to_vec(out, action);
+        out.extend_from_slice(b",\"sampling_rate\":");
+        f64(out, *sampling_rate);
+        out.extend_from_slice(if *selected { b",\"selected\":true" } else { b",\"selected\":false" });
+        out.extend_from_slice(b",\"marks\":");
+        to_vec(out, marks);
+        out.extend_from_slice(b",\"rules\":");
+        to_vec(out, rules);
+        out.extend_from_slice(b",\"reasons\":[");
+        for (i, r) in reasons.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            escape_str(out, r);
+        }
+        out.extend_from_slice(b"]}");
+    }
+
+    /// Append `v` as serde_json writes an `f64`; hundredths (risks and
+    /// rates such as 0.1 or 0.85) come from a table of serde_json's own output.
+    pub fn f64(out: &mut Vec<u8>, v: f64) {
+        static HUNDREDTHS: OnceLock<Vec<Vec<u8>>> = OnceLock::new();
+        // (`as` saturates: NaN and negatives give 0, caught by the bit compare.)
+        let k = (v * 100.0).round() as usize;
+        if k <= 100 && (k as f64 / 100.0).to_bits() == v.to_bits() {
+            let table = HUNDREDTHS.get_or_init(|| {
+                (0..=100)
+                    .map(|k| {
+                        let mut b = Vec::new();
+                        f64_slow(&mut b, k as f64 / 100.0);
+                        b
+                    })
+                    .collect()
+            });
+            out.extend_from_slice(&table[k]);
+        } else {
+            f64_slow(out, v);
+        }
+    }
+
+    fn f64_slow(out: &mut Vec<u8>, v: f64) {
+        if v.is_finite() {
+            CompactFormatter.write_f64(out, v).expect("writing to a Vec");
+        } else {
+            out.extend_from_slice(b"null");
+        }
+    }
+
+    /// Append `value` as compact JSON to `out`.
+    pub fn to_vec<T: Serialize + ?Sized>(out: &mut Vec<u8>, value: &T) {
+        let start = out.len();
+        if value.serialize(&mut Json { out: &mut *out }).is_err() {
+            out.truncate(start);
+            serde_json::to_writer(&mut *out, value).expect("serialises to JSON");
+        }
+    }
+
+    /// Append `s` as a JSON string, escaped like serde_json does.
+    pub fn escape_str(out: &mut Vec<u8>, s: &str) {
+        let mut b = s.as_bytes();
+        out.reserve(b.len() + 2);
+        out.push(b'"');
+        loop {
+            let n = clean_prefix(b);
+            out.extend_from_slice(&b[..n]);
+            let Some(&c) = b.get(n) else { break };
+            match c {
+                b'"' => out.extend_from_slice(b"\\\""),
+                b'\\' => out.extend_from_slice(b"\\\\"),
+                b'\n' => out.extend_from_slice(b"\\n"),
+                b'\r' => out.extend_from_slice(b"\\r"),
+                b'\t' => out.extend_from_slice(b"\\t"),
+                0x08 => out.extend_from_slice(b"\\b"),
+                0x0c => out.extend_from_slice(b"\\f"),
+                _ => {
+                    const HEX: &[u8; 16] = b"0123456789abcdef";
+                    out.extend_from_slice(&[b'\\', b'u', b'0', b'0', HEX[(c >> 4) as usize], HEX[(c & 0xf) as usize]]);
+                }
+            }
+            b = &b[n + 1..];
+        }
+        out.push(b'"');
+    }
+
+    /// Length of the prefix of `b` that needs no escaping (no byte below
+    /// 0x20, no `"`, no `\\`), eight bytes at a time.
+    #[inline]
+    fn clean_prefix(b: &[u8]) -> usize {
+        const LO: u64 = 0x0101_0101_0101_0101;
+        const HI: u64 = 0x8080_8080_8080_8080;
+        let mut chunks = b.chunks_exact(8);
+        let mut i = 0;
+        for c in &mut chunks {
+            let w = u64::from_le_bytes(c.try_into().expect("8 bytes"));
+            let quote = w ^ (LO * u64::from(b'"'));
+            let bslash = w ^ (LO * u64::from(b'\\'));
+            // The high bit of each byte that is < 0x20, `"` or `\\`; the
+            // lowest such byte is exact.
+            let hit = ((w.wrapping_sub(LO * 0x20) & !w)
+                | (quote.wrapping_sub(LO) & !quote)
+                | (bslash.wrapping_sub(LO) & !bslash))
+                & HI;
+            if hit != 0 {
+                return i + (hit.trailing_zeros() / 8) as usize;
+            }
+            i += 8;
+        }
+        for &c in chunks.remainder() {
+            if c < 0x20 || c == b'"' || c == b'\\' {
+                return i;
+            }
+            i += 1;
+        }
+        i
+    }
+
+    /// Something serde_json would write differently or refuse; the caller
+    /// falls back to serde_json.
+    #[derive(Debug)]
+    pub struct Unsupported;
+
+    impl fmt::Display for Unsupported {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("not supported by the fast JSON writer")
+        }
+    }
+
+    impl std::error::Error for Unsupported {}
+
+    impl ser::Error for Unsupported {
+        fn custom<T: fmt::Display>(_: T) -> Self {
+            Unsupported
+        }
+    }
+
+    struct Json<'a> {
+        out: &'a mut Vec<u8>,
+    }
+
+    /// A sequence, map or struct being written: `first` until the first element.
+    pub struct Compound<'a, 'b> {
+        ser: &'b mut Json<'a>,
+        first: bool,
+        /// Written by `end`.
+        close: &'static [u8],
+    }
+
+    impl Compound<'_, '_> {
+        fn comma(&mut self) {
+            if !std::mem::take(&mut self.first) {
+                self.ser.out.push(b',');
+            }
+        }
+
+        fn key(&mut self, key: &str) {
+            self.comma();
+            escape_str(self.ser.out, key);
+            self.ser.out.push(b':');
+        }
+    }
+
+    type R = Result<(), Unsupported>;
+
+    impl<'a, 'b> ser::Serializer for &'b mut Json<'a> {
+        type Ok = ();
+        type Error = Unsupported;
+        type SerializeSeq = Compound<'a, 'b>;
+        type SerializeTuple = Compound<'a, 'b>;
+        type SerializeTupleStruct = Compound<'a, 'b>;
+        type SerializeTupleVariant = Compound<'a, 'b>;
+        type SerializeMap = Compound<'a, 'b>;
+        type SerializeStruct = Compound<'a, 'b>;
+        type SerializeStructVariant = Compound<'a, 'b>;
+
+        fn serialize_bool(self, v: bool) -> R {
+            self.out.extend_from_slice(if v { b"true" } else { b"false" });
+            Ok(())
+        }
+        fn serialize_i8(self, v: i8) -> R {
+            self.serialize_i64(v.into())
+        }
+        fn serialize_i16(self, v: i16) -> R {
+            self.serialize_i64(v.into())
+        }
+        fn serialize_i32(self, v: i32) -> R {
+            self.serialize_i64(v.into())
+        }
+        fn serialize_i64(self, v: i64) -> R {
+            CompactFormatter.write_i64(self.out, v).map_err(|_| Unsupported)
+        }
+        fn serialize_i128(self, v: i128) -> R {
+            CompactFormatter.write_i128(self.out, v).map_err(|_| Unsupported)
+        }
+        fn serialize_u8(self, v: u8) -> R {
+            self.serialize_u64(v.into())
+        }
+        fn serialize_u16(self, v: u16) -> R {
+            self.serialize_u64(v.into())
+        }
+        fn serialize_u32(self, v: u32) -> R {
+            self.serialize_u64(v.into())
+        }
+        fn serialize_u64(self, v: u64) -> R {
+            CompactFormatter.write_u64(self.out, v).map_err(|_| Unsupported)
+        }
+        fn serialize_u128(self, v: u128) -> R {
+            CompactFormatter.write_u128(self.out, v).map_err(|_| Unsupported)
+        }
+        fn serialize_f32(self, v: f32) -> R {
+            if !v.is_finite() {
+                return self.serialize_unit();
+            }
+            CompactFormatter.write_f32(self.out, v).map_err(|_| Unsupported)
+        }
+        fn serialize_f64(self, v: f64) -> R {
+            f64(self.out, v);
+            Ok(())
+        }
+        fn serialize_char(self, v: char) -> R {
+            self.serialize_str(v.encode_utf8(&mut [0; 4]))
+        }
+        fn serialize_str(self, v: &str) -> R {
+            escape_str(self.out, v);
+            Ok(())
+        }
+        fn serialize_bytes(self, _: &[u8]) -> R {
+            Err(Unsupported)
+        }
+        fn serialize_none(self) -> R {
+            self.serialize_unit()
+        }
+        fn serialize_some<T: Serialize + ?Sized>(self, value: &T) -> R {
+            value.serialize(self)
+        }
+        fn serialize_unit(self) -> R {
+            self.out.extend_from_slice(b"null");
+            Ok(())
+        }
+        fn serialize_unit_struct(self, _: &'static str) -> R {
+            self.serialize_unit()
+        }
+        fn serialize_unit_variant(self, _: &'static str, _: u32, variant: &'static str) -> R {
+            self.serialize_str(variant)
+        }
+        fn serialize_newtype_struct<T: Serialize + ?Sized>(self, _: &'static str, value: &T) -> R {
+            value.serialize(self)
+        }
+        fn serialize_newtype_variant<T: Serialize + ?Sized>(
+            self,
+            _: &'static str,
+            _: u32,
+            variant: &'static str,
+            value: &T,
+        ) -> R {
+            self.out.push(b'{');
+            escape_str(self.out, variant);
+            self.out.push(b':');
+            value.serialize(&mut *self)?;
+            self.out.push(b'}');
+            Ok(())
+        }
+        fn serialize_seq(self, _: Option<usize>) -> Result<Compound<'a, 'b>, Unsupported> {
+            self.out.push(b'[');
+            Ok(Compound { ser: self, first: true, close: b"]" })
+        }
+        fn serialize_tuple(self, len: usize) -> Result<Compound<'a, 'b>, Unsupported> {
+            self.serialize_seq(Some(len))
+        }
+        fn serialize_tuple_struct(self, _: &'static str, len: usize) -> Result<Compound<'a, 'b>, Unsupported> {
+            self.serialize_seq(Some(len))
+        }
+        fn serialize_tuple_variant(
+            self,
+            _: &'static str,
+            _: u32,
+            variant: &'static str,
+            _: usize,
+        ) -> Result<Compound<'a, 'b>, Unsupported> {
+            self.out.push(b'{');
+            escape_str(self.out, variant);
+            self.out.extend_from_slice(b":[");
+            Ok(Compound { ser: self, first: true, close: b"]}" })
+        }
+        fn serialize_map(self, _: Option<usize>) -> Result<Compound<'a, 'b>, Unsupported> {
+            self.out.push(b'{');
+            Ok(Compound { ser: self, first: true, close: b"}" })
+        }
+        fn serialize_struct(self, _: &'static str, _: usize) -> Result<Compound<'a, 'b>, Unsupported> {
+            self.serialize_map(None)
+        }
+        fn serialize_struct_variant(
+            self,
+            _: &'static str,
+            _: u32,
+            variant: &'static str,
+            _: usize,
+        ) -> Result<Compound<'a, 'b>, Unsupported> {
+            self.out.push(b'{');
+            escape_str(self.out, variant);
+            self.out.extend_from_slice(b":{");
+            Ok(Compound { ser: self, first: true, close: b"}}" })
+        }
+    }
+
+    impl Compound<'_, '_> {
+        fn element<T: Serialize + ?Sized>(&mut self, value: &T) -> R {
+            self.comma();
+            value.serialize(&mut *self.ser)
+        }
+        fn close(self) -> R {
+            self.ser.out.extend_from_slice(self.close);
+            Ok(())
+        }
+    }
+
+    impl ser::SerializeSeq for Compound<'_, '_> {
+        type Ok = ();
+        type Error = Unsupported;
+        fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> R {
+            self.element(value)
+        }
+        fn end(self) -> R {
+            self.close()
+        }
+    }
+
+    impl ser::SerializeTuple for Compound<'_, '_> {
+        type Ok = ();
+        type Error = Unsupported;
+        fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> R {
+            self.element(value)
+        }
+        fn end(self) -> R {
+            self.close()
+        }
+    }
+
+    impl ser::SerializeTupleStruct for Compound<'_, '_> {
+        type Ok = ();
+        type Error = Unsupported;
+        fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> R {
+            self.element(value)
+        }
+        fn end(self) -> R {
+            self.close()
+        }
+    }
+
+    impl ser::SerializeTupleVariant for Compound<'_, '_> {
+        type Ok = ();
+        type Error = Unsupported;
+        fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> R {
+            self.element(value)
+        }
+        fn end(self) -> R {
+            self.close()
+        }
+    }
+
+    impl ser::SerializeMap for Compound<'_, '_> {
+        type Ok = ();
+        type Error = Unsupported;
+        fn serialize_key<T: Serialize + ?Sized>(&mut self, key: &T) -> R {
+            self.comma();
+            key.serialize(MapKey { out: &mut *self.ser.out })?;
+            self.ser.out.push(b':');
+            Ok(())
+        }
+        fn serialize_value<T: Serialize + ?Sized>(&mut self, value: &T) -> R {
+            value.serialize(&mut *self.ser)
+        }
+        fn end(self) -> R {
+            self.close()
+        }
+    }
+
+    impl ser::SerializeStruct for Compound<'_, '_> {
+        type Ok = ();
+        type Error = Unsupported;
+        fn serialize_field<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) -> R {
+            self.key(key);
+            value.serialize(&mut *self.ser)
+        }
+        fn end(self) -> R {
+            self.close()
+        }
+    }
+
+    impl ser::SerializeStructVariant for Compound<'_, '_> {
+        type Ok = ();
+        type Error = Unsupported;
+        fn serialize_field<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) -> R {
+            self.key(key);
+            value.serialize(&mut *self.ser)
+        }
+        fn end(self) -> R {
+            self.close()
+        }
+    }
+
+    /// Map keys: strings only (anything else goes to serde_json).
+    struct MapKey<'a> {
+        out: &'a mut Vec<u8>,
+    }
+
+    impl ser::Serializer for MapKey<'_> {
+        type Ok = ();
+        type Error = Unsupported;
+        type SerializeSeq = ser::Impossible<(), Unsupported>;
+        type SerializeTuple = ser::Impossible<(), Unsupported>;
+        type SerializeTupleStruct = ser::Impossible<(), Unsupported>;
+        type SerializeTupleVariant = ser::Impossible<(), Unsupported>;
+        type SerializeMap = ser::Impossible<(), Unsupported>;
+        type SerializeStruct = ser::Impossible<(), Unsupported>;
+        type SerializeStructVariant = ser::Impossible<(), Unsupported>;
+
+        fn serialize_str(self, v: &str) -> R {
+            escape_str(self.out, v);
+            Ok(())
+        }
+        fn serialize_char(self, v: char) -> R {
+            self.serialize_str(v.encode_utf8(&mut [0; 4]))
+        }
+        fn serialize_unit_variant(self, _: &'static str, _: u32, variant: &'static str) -> R {
+            self.serialize_str(variant)
+        }
+        fn serialize_newtype_struct<T: Serialize + ?Sized>(self, _: &'static str, value: &T) -> R {
+            value.serialize(self)
+        }
+        fn serialize_bool(self, _: bool) -> R {
+            Err(Unsupported)
+        }
+        fn serialize_i8(self, _: i8) -> R {
+            Err(Unsupported)
+        }
+        fn serialize_i16(self, _: i16) -> R {
+            Err(Unsupported)
+        }
+        fn serialize_i32(self, _: i32) -> R {
+            Err(Unsupported)
+        }
+        fn serialize_i64(self, _: i64) -> R {
+            Err(Unsupported)
+        }
+        fn serialize_u8(self, _: u8) -> R {
+            Err(Unsupported)
+        }
+        fn serialize_u16(self, _: u16) -> R {
+            Err(Unsupported)
+        }
+        fn serialize_u32(self, _: u32) -> R {
+            Err(Unsupported)
+        }
+        fn serialize_u64(self, _: u64) -> R {
+            Err(Unsupported)
+        }
+        fn serialize_f32(self, _: f32) -> R {
+            Err(Unsupported)
+        }
+        fn serialize_f64(self, _: f64) -> R {
+            Err(Unsupported)
+        }
+        fn serialize_bytes(self, _: &[u8]) -> R {
+            Err(Unsupported)
+        }
+        fn serialize_none(self) -> R {
+            Err(Unsupported)
+        }
+        fn serialize_some<T: Serialize + ?Sized>(self, _: &T) -> R {
+            Err(Unsupported)
+        }
+        fn serialize_unit(self) -> R {
+            Err(Unsupported)
+        }
+        fn serialize_unit_struct(self, _: &'static str) -> R {
+            Err(Unsupported)
+        }
+        fn serialize_newtype_variant<T: Serialize + ?Sized>(
+            self,
+            _: &'static str,
+            _: u32,
+            _: &'static str,
+            _: &T,
+        ) -> R {
+            Err(Unsupported)
+        }
+        fn serialize_seq(self, _: Option<usize>) -> Result<Self::SerializeSeq, Unsupported> {
+            Err(Unsupported)
+        }
+        fn serialize_tuple(self, _: usize) -> Result<Self::SerializeTuple, Unsupported> {
+            Err(Unsupported)
+        }
+        fn serialize_tuple_struct(self, _: &'static str, _: usize) -> Result<Self::SerializeTupleStruct, Unsupported> {
+            Err(Unsupported)
+        }
+        fn serialize_tuple_variant(
+            self,
+            _: &'static str,
+            _: u32,
+            _: &'static str,
+            _: usize,
+        ) -> Result<Self::SerializeTupleVariant, Unsupported> {
+            Err(Unsupported)
+        }
+        fn serialize_map(self, _: Option<usize>) -> Result<Self::SerializeMap, Unsupported> {
+            Err(Unsupported)
+        }
+        fn serialize_struct(self, _: &'static str, _: usize) -> Result<Self::SerializeStruct, Unsupported> {
+            Err(Unsupported)
+        }
+        fn serialize_struct_variant(
+            self,
+            _: &'static str,
+            _: u32,
+            _: &'static str,
+            _: usize,
+        ) -> Result<Self::SerializeStructVariant, Unsupported> {
+            Err(Unsupported)
+        }
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+        use iprscreen::manifest::{self, ColumnMap};
+        use iprscreen::Engine;
+        use std::collections::BTreeMap;
+        use std::path::Path;
+
+        fn same<T: Serialize + ?Sized + fmt::Debug>(v: &T) {
+            let mut fast = b"x".to_vec();
+            to_vec(&mut fast, v);
+            assert_eq!(String::from_utf8_lossy(&fast[1..]), serde_json::to_string(v).unwrap(), "{v:?}");
+        }
+
+        #[test]
+        fn strings_are_escaped_like_serde_json() {
+            let mut all: String = (0u8..0x80).map(char::from).collect();
+            all.push_str("é耐克\u{2028}\u{feff}𝔑");
+            same(&all);
+            let mut seed = 0x9E3779B97F4A7C15u64;
+            let alphabet: Vec<char> = "ab\"\\\n\r\t\u{1}\u{1f}\u{7f}é耐 /".chars().collect();
+            for _ in 0..3000 {
+                let mut s = String::new();
+                for _ in 0..(seed % 40) {
+                    seed ^= seed << 13;
+                    seed ^= seed >> 7;
+                    seed ^= seed << 17;
+                    s.push(alphabet[(seed % alphabet.len() as u64) as usize]);
+                }
+                same(&s);
+            }
+        }
+
+        #[test]
+        fn values_are_written_like_serde_json() {
+            same(&(1u8, -2i64, u64::MAX, 0.1f64, 1e300f64, f64::NAN, -0.0f64, 1.5f32, f32::INFINITY, 'x', ()));
+            let floats: Vec<f64> =
+                (0..=1000).map(|k| k as f64 / 1000.0).chain([0.07 * 3.0, 1.0 / 3.0, 100.0, -0.5]).collect();
+            same(&floats);
+            same(&vec![Some(1.0), None]);
+            same(&Vec::<u8>::new());
+            let mut m = BTreeMap::new();
+            m.insert("a\"b", vec![[1usize, 2]]);
+            m.insert("", vec![]);
+            same(&m);
+            let mut odd = BTreeMap::new();
+            odd.insert(3, "int keys go to serde_json");
+            same(&odd);
+            same(&serde_json::json!({"k": [1, {"x": null, "y": true}], "s": "t"}));
+        }
+
+        /// Every verdict of the example and test manifests, and of the
+        /// ruleset's own test items.
+        #[test]
+        fn verdicts_are_written_like_serde_json() {
+            let engine = Engine::default_ruleset().unwrap();
+            let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+            let mut n = 0;
+            for dir in ["examples/manifests", "tests/data/manifests"] {
+                for e in std::fs::read_dir(root.join(dir)).unwrap() {
+                    let path = e.unwrap().path();
+                    let Ok(rows) = manifest::open(&path, None, &ColumnMap::default()) else { continue };
+                    for row in rows {
+                        match row {
+                            Ok(item) => {
+                                let v = engine.scan(&item);
+                                same(&v);
+                                let mut direct = Vec::new();
+                                verdict(&mut direct, &v);
+                                assert_eq!(String::from_utf8(direct).unwrap(), serde_json::to_string(&v).unwrap());
+                            }
+                            Err(e) => same(&e),
+                        }
+                        n += 1;
+                    }
+                }
+            }
+            assert!(n > 100, "{n}");
+        }
     }
 }

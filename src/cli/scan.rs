@@ -1,11 +1,15 @@
 //! `iprscreen scan`: stream manifests through the engine.
 //!
-//! A reader thread parses rows into a bounded channel; the main thread takes
-//! whatever is ready (at least one row, at most a batch), scans the batch in
-//! parallel with rayon, and writes verdicts in input order, flushing after each
-//! batch. On a slow pipe batches are single rows, so each verdict appears as
-//! soon as its row is read; on a file batches fill up and both cores work.
-//! Memory stays bounded by the channel and batch sizes.
+//! A reader thread cuts the input into chunks of whole rows without parsing
+//! them ([`manifest::ChunkReader`]); `--threads` workers each take a chunk,
+//! parse its rows into one reused item, scan them and encode the verdicts
+//! (or error records) into the chunk's own output buffer; the main thread
+//! writes the buffers in input order and flushes after each. A chunk is cut
+//! as soon as reading on could block, so on a slow pipe chunks are single
+//! rows and each verdict appears as soon as its row is read; on a file
+//! chunks hold about a thousand rows and every core parses, scans and
+//! encodes. Memory stays bounded: a fixed number of chunks (with their
+//! buffers) circulate between the threads and are reused.
 //!
 //! With `--budget K` or `--budget-share F` the run is one lot: every verdict
 //! is buffered (this trades bounded memory for a lot-level plan — memory grows
@@ -15,20 +19,21 @@
 //! plan. `--state FILE` loads the posteriors written by `iprscreen feedback`:
 //! they raise sampling rates (in the engine) and rank parcels in the plan.
 
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
 use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
-use std::sync::{mpsc, Arc};
+use std::sync::{mpsc, Arc, Mutex};
 
 use anyhow::{Context, Result};
 use clap::{Args, ValueEnum};
 use iprscreen::allocation::{self, Candidate, Params};
 use iprscreen::feedback::State;
-use iprscreen::manifest::{self, ColumnMap, InputFormat, RecordError};
+use iprscreen::manifest::{self, Chunk, ColumnMap, InputFormat, RecordError};
 use iprscreen::verdict::{Action, Use};
 use iprscreen::{Engine, Item, Level, Verdict};
-use rayon::prelude::*;
 
-use super::output::{Summary, Writer};
+use super::output::{Encoder, Summary, Writer};
 use super::{parse_level, RulesetArgs};
 
 /// Output formats of `scan`.
@@ -137,12 +142,11 @@ pub struct Counts {
     pub failed_level: bool,
 }
 
-const BATCH: usize = 4096;
-
 pub fn run(args: ScanArgs) -> Result<i32> {
     if let Some(n) = args.threads {
         rayon::ThreadPoolBuilder::new().num_threads(n.max(1)).build_global().ok();
     }
+    let workers = args.threads.unwrap_or_else(rayon::current_num_threads).max(1);
     if args.epsilon.is_some() && args.budget.is_none() && args.budget_share.is_none() {
         anyhow::bail!("--epsilon needs --budget K or --budget-share F");
     }
@@ -195,7 +199,7 @@ pub fn run(args: ScanArgs) -> Result<i32> {
             None if is_stdin => Some(InputFormat::Jsonl),
             None => InputFormat::from_path(input),
         };
-        let records = match manifest::open(input, format, &map) {
+        let chunks = match manifest::open_chunks(input, format, &map) {
             Ok(r) => r,
             Err(e) => {
                 eprintln!("iprscreen: error: {e}");
@@ -204,17 +208,8 @@ pub fn run(args: ScanArgs) -> Result<i32> {
             }
         };
         let progress = !args.no_progress && !is_stdin && io::stderr().is_terminal();
-        scan_records(
-            &engine,
-            records,
-            input,
-            progress,
-            &mut writer,
-            &mut summary,
-            &mut counts,
-            args.fail_on,
-            lot.as_mut(),
-        )?;
+        let work = Work { engine: engine.clone(), encoder: writer.encoder(), fail_on: args.fail_on, lot: budgeted };
+        scan_chunks(&work, chunks, workers, input, progress, &mut writer, &mut summary, &mut counts, lot.as_mut())?;
     }
     let mut plan_line = None;
     let mut plan_json = None;
@@ -272,26 +267,146 @@ pub fn run(args: ScanArgs) -> Result<i32> {
     Ok(if counts.failed_level { 1 } else { 0 })
 }
 
+/// What a worker needs to turn a chunk into output.
+#[derive(Clone)]
+struct Work {
+    engine: Engine,
+    encoder: Encoder,
+    fail_on: Option<Level>,
+    /// Keep verdicts for the lot's plan instead of encoding them.
+    lot: bool,
+}
+
+/// A chunk of rows and everything its rows produced. A fixed number of
+/// slots circulate: reader → worker → main thread (in input order) → reader.
+#[derive(Default)]
+struct Slot {
+    /// Position in the input (chunk number).
+    seq: u64,
+    chunk: Chunk,
+    /// The encoded verdicts and error records.
+    out: Vec<u8>,
+    /// Records in `out`.
+    printed: u64,
+    /// `iprscreen: <error>` lines for standard error.
+    log: String,
+    rows: u64,
+    verdicts: u64,
+    errors: u64,
+    failed_level: bool,
+    summary: Summary,
+    /// With a budget: the rows, kept for the plan.
+    entries: Vec<Entry>,
+    /// A worker panicked on this chunk.
+    panic: Option<String>,
+}
+
+impl Work {
+    /// Parse, scan and encode the rows of `slot.chunk`.
+    fn run(&self, slot: &mut Slot, scratch: &mut iprscreen::engine::Scratch, item: &mut Item) {
+        slot.out.clear();
+        slot.log.clear();
+        slot.summary.clear();
+        (slot.printed, slot.rows, slot.verdicts, slot.errors, slot.failed_level) = (0, 0, 0, 0, false);
+        let Slot { chunk, out, printed, log, rows, verdicts, errors, failed_level, summary, entries, .. } = slot;
+        chunk.parse_each(item, |r| {
+            *rows += 1;
+            match r {
+                Ok(item) => {
+                    let v = self.engine.scan_with(scratch, item);
+                    *verdicts += 1;
+                    if self.fail_on.is_some_and(|l| v.level >= l) {
+                        *failed_level = true;
+                    }
+                    if self.lot {
+                        entries.push(Entry::Verdict(v, item.seller.clone()));
+                    } else {
+                        summary.add(&v);
+                        *printed += u64::from(self.encoder.verdict(&v, out));
+                    }
+                }
+                Err(e) => {
+                    *errors += 1;
+                    let _ = writeln!(log, "iprscreen: {e}");
+                    if self.lot {
+                        entries.push(Entry::Error(e));
+                    } else {
+                        self.encoder.error(&e, out);
+                        *printed += 1;
+                    }
+                }
+            }
+        });
+    }
+}
+
+/// Scan one input: a reader thread cuts chunks, `workers` threads parse,
+/// scan and encode them, this thread writes them in input order.
 #[allow(clippy::too_many_arguments)]
-fn scan_records(
-    engine: &Engine,
-    records: manifest::Records,
+fn scan_chunks(
+    work: &Work,
+    mut chunks: manifest::ChunkReader,
+    workers: usize,
     input: &Path,
     progress: bool,
     writer: &mut Writer,
     summary: &mut Summary,
     counts: &mut Counts,
-    fail_on: Option<Level>,
     mut lot: Option<&mut Vec<Entry>>,
 ) -> Result<()> {
-    let (tx, rx) = mpsc::sync_channel::<Result<Item, RecordError>>(BATCH * 2);
+    // Free slots go to the reader, filled ones to the workers, done ones here.
+    let slots = 2 * workers + 2;
+    let (free_tx, free_rx) = mpsc::channel::<Slot>();
+    let (work_tx, work_rx) = mpsc::sync_channel::<Slot>(slots);
+    let (done_tx, done_rx) = mpsc::channel::<Slot>();
+    for _ in 0..slots {
+        free_tx.send(Slot::default()).expect("the receiver is here");
+    }
+    // Threads are detached: after a write error (a closed pipe) this
+    // returns at once, and a reader blocked on its input must not hold
+    // the process up.
     let reader = std::thread::spawn(move || {
-        for r in records {
-            if tx.send(r).is_err() {
+        let mut seq = 0;
+        while let Ok(mut slot) = free_rx.recv() {
+            if !chunks.fill(&mut slot.chunk) {
+                break;
+            }
+            slot.seq = seq;
+            seq += 1;
+            if work_tx.send(slot).is_err() {
                 break;
             }
         }
     });
+    let work_rx = Arc::new(Mutex::new(work_rx));
+    let mut handles = Vec::with_capacity(workers);
+    for _ in 0..workers {
+        let (work, work_rx, done_tx) = (work.clone(), work_rx.clone(), done_tx.clone());
+        handles.push(std::thread::spawn(move || {
+            let mut scratch = work.engine.scratch();
+            let mut item = Item::default();
+            loop {
+                let next = work_rx.lock().map(|rx| rx.recv());
+                let Ok(Ok(mut slot)) = next else { break };
+                let run = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    work.run(&mut slot, &mut scratch, &mut item)
+                }));
+                if let Err(p) = run {
+                    let msg = p
+                        .downcast_ref::<&str>()
+                        .map(|s| s.to_string())
+                        .or_else(|| p.downcast_ref::<String>().cloned())
+                        .unwrap_or_default();
+                    slot.panic = Some(msg);
+                    (scratch, item) = (work.engine.scratch(), Item::default());
+                }
+                if done_tx.send(slot).is_err() {
+                    break;
+                }
+            }
+        }));
+    }
+    drop(done_tx);
     let bar = progress.then(|| {
         let b = indicatif::ProgressBar::new_spinner();
         b.set_style(
@@ -301,65 +416,43 @@ fn scan_records(
         b.set_message(input.display().to_string());
         b
     });
-    let mut batch: Vec<Result<Item, RecordError>> = Vec::with_capacity(BATCH);
-    loop {
-        batch.clear();
-        match rx.recv() {
-            Ok(r) => batch.push(r),
-            Err(_) => break,
+    // Chunks finished out of order wait here for their turn.
+    let mut pending: BTreeMap<u64, Slot> = BTreeMap::new();
+    let mut next = 0;
+    for slot in done_rx.iter() {
+        if let Some(msg) = &slot.panic {
+            anyhow::bail!("a scan worker panicked on {}: {msg}", input.display());
         }
-        while batch.len() < BATCH {
-            match rx.try_recv() {
-                Ok(r) => batch.push(r),
-                Err(_) => break,
+        pending.insert(slot.seq, slot);
+        while let Some(mut slot) = pending.remove(&next) {
+            next += 1;
+            eprint!("{}", slot.log);
+            counts.rows += slot.rows;
+            counts.verdicts += slot.verdicts;
+            counts.errors += slot.errors;
+            counts.failed_level |= slot.failed_level;
+            if let Some(lot) = lot.as_deref_mut() {
+                lot.append(&mut slot.entries);
+            } else {
+                summary.merge(&slot.summary);
+                writer.write_encoded(&slot.out, slot.printed)?;
+                writer.flush()?;
             }
-        }
-        let n_batch = batch.len();
-        let verdicts: Vec<Option<Verdict>> = if batch.len() == 1 {
-            let mut s = engine.scratch();
-            batch.iter().map(|r| r.as_ref().ok().map(|it| engine.scan_with(&mut s, it))).collect()
-        } else {
-            batch
-                .par_iter()
-                .map_init(|| engine.scratch(), |s, r| r.as_ref().ok().map(|it| engine.scan_with(s, it)))
-                .collect()
-        };
-        for (r, v) in batch.drain(..).zip(verdicts) {
-            counts.rows += 1;
-            match (r, v) {
-                (Ok(item), Some(v)) => {
-                    counts.verdicts += 1;
-                    if fail_on.is_some_and(|l| v.level >= l) {
-                        counts.failed_level = true;
-                    }
-                    if let Some(lot) = lot.as_deref_mut() {
-                        lot.push(Entry::Verdict(v, item.seller));
-                        continue;
-                    }
-                    summary.add(&v);
-                    writer.verdict(&v)?;
-                }
-                (Err(e), _) => {
-                    counts.errors += 1;
-                    eprintln!("iprscreen: {e}");
-                    if let Some(lot) = lot.as_deref_mut() {
-                        lot.push(Entry::Error(e));
-                        continue;
-                    }
-                    writer.error(&e)?;
-                }
-                (Ok(_), None) => unreachable!("a parsed item always yields a verdict"),
+            if let Some(b) = &bar {
+                b.inc(slot.rows);
             }
-        }
-        writer.flush()?;
-        if let Some(b) = &bar {
-            b.inc(n_batch as u64);
+            // The reader may be gone (end of input): then the slot is dropped.
+            let _ = free_tx.send(slot);
         }
     }
     if let Some(b) = bar {
         b.finish_and_clear();
     }
     reader.join().map_err(|_| anyhow::anyhow!("the reader thread of {} panicked", input.display()))?;
+    for h in handles {
+        h.join().map_err(|_| anyhow::anyhow!("a scan worker of {} panicked", input.display()))?;
+    }
+    anyhow::ensure!(pending.is_empty(), "{}: chunks lost between threads", input.display());
     Ok(())
 }
 

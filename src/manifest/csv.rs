@@ -4,12 +4,20 @@
 //! that feed the item are UTF-8-checked and copied. Column indices are
 //! resolved once from the header. Records end at `\n` (a `\r` before it is
 //! dropped), so a record is yielded as soon as its line is complete.
+//!
+//! For [`ChunkReader`](super::ChunkReader) the records are only cut here
+//! (the fields copied into the chunk); [`Layout::build`] turns them into
+//! items later, on whichever thread parses the chunk.
 
 use std::io::{self, BufRead, Read};
+use std::sync::Arc;
 
 use csv::ByteRecord;
 
-use super::{normalize_currency, parse_number, Field, KeyMatcher, ManifestError, RecordError, Records};
+use super::{
+    currency_code, parse_number, set_opt_text, set_text, Chunk, Field, FillChunk, KeyMatcher, ManifestError, Parser,
+    RawRow, RecordError, Records, CHUNK_BYTES, CHUNK_ROWS,
+};
 use crate::item::Item;
 
 /// A record (or header) longer than this is reported instead of buffered:
@@ -26,6 +34,11 @@ struct Guard<R> {
     cap: u64,
     /// The input returned end-of-file since the last `reset`.
     eof: bool,
+    /// Bytes handed out in all.
+    total: u64,
+    /// Everything the input had buffered has been handed out: reading on
+    /// may block.
+    drained: bool,
 }
 
 /// Marker inside the `io::Error` returned when a record is too long.
@@ -47,21 +60,29 @@ impl<R> Guard<R> {
     }
 }
 
-impl<R: Read> Read for Guard<R> {
+impl<R: BufRead> Read for Guard<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         if self.used >= self.cap {
             return Err(io::Error::new(io::ErrorKind::InvalidData, RecordTooLong));
         }
         let n = loop {
-            match self.inner.read(buf) {
+            match self.inner.fill_buf() {
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                other => break other?,
+                Err(e) => return Err(e),
+                Ok(avail) => {
+                    let n = avail.len().min(buf.len());
+                    buf[..n].copy_from_slice(&avail[..n]);
+                    self.drained = n == avail.len();
+                    break n;
+                }
             }
         };
+        self.inner.consume(n);
         if n == 0 && !buf.is_empty() {
             self.eof = true;
         }
         self.used += n as u64;
+        self.total += n as u64;
         Ok(n)
     }
 }
@@ -72,6 +93,16 @@ type Columns = [Option<usize>; Field::COUNT];
 struct CsvRecords<R> {
     rdr: csv::Reader<Guard<R>>,
     rec: ByteRecord,
+    /// How records become items (shared with the chunks).
+    layout: Arc<Parser>,
+    /// Data rows read so far.
+    row: u64,
+    done: bool,
+}
+
+/// What turns a record into an item: the header's columns.
+#[derive(Debug)]
+pub(crate) struct Layout {
     file: String,
     /// Header column index per item field.
     cols: Columns,
@@ -79,9 +110,47 @@ struct CsvRecords<R> {
     header: Vec<String>,
     /// Number of fields in the header.
     width: usize,
-    /// Data rows read so far.
-    row: u64,
-    done: bool,
+}
+
+/// The fields of one record: a `ByteRecord`, or a record packed in a chunk.
+pub(crate) trait Fields {
+    fn len(&self) -> usize;
+    fn field(&self, i: usize) -> &[u8];
+    /// All field bytes back to back.
+    fn bytes(&self) -> &[u8];
+}
+
+impl Fields for ByteRecord {
+    fn len(&self) -> usize {
+        ByteRecord::len(self)
+    }
+    fn field(&self, i: usize) -> &[u8] {
+        &self[i]
+    }
+    fn bytes(&self) -> &[u8] {
+        self.as_slice()
+    }
+}
+
+/// A record packed in a [`Chunk`]: fields back to back from `data[start..]`,
+/// ending at `ends`.
+pub(crate) struct Packed<'a> {
+    pub(crate) data: &'a [u8],
+    pub(crate) start: usize,
+    pub(crate) ends: &'a [usize],
+}
+
+impl Fields for Packed<'_> {
+    fn len(&self) -> usize {
+        self.ends.len()
+    }
+    fn field(&self, i: usize) -> &[u8] {
+        let from = if i == 0 { self.start } else { self.ends[i - 1] };
+        &self.data[from..self.ends[i]]
+    }
+    fn bytes(&self) -> &[u8] {
+        &self.data[self.start..self.ends.last().copied().unwrap_or(self.start)]
+    }
 }
 
 /// Why reading the next record failed.
@@ -92,7 +161,7 @@ enum ReadFailure {
 
 /// Read the next non-blank record into `rec`; returns the line it starts on,
 /// or `None` at end of input.
-fn read_record<R: Read>(rdr: &mut csv::Reader<Guard<R>>, rec: &mut ByteRecord) -> Result<Option<u64>, ReadFailure> {
+fn read_record<R: BufRead>(rdr: &mut csv::Reader<Guard<R>>, rec: &mut ByteRecord) -> Result<Option<u64>, ReadFailure> {
     loop {
         let after_line = rdr.position().line();
         rdr.get_mut().reset();
@@ -128,8 +197,8 @@ fn read_record<R: Read>(rdr: &mut csv::Reader<Guard<R>>, rec: &mut ByteRecord) -
 
 /// Field `i` of `rec`, without the `\r` of a CRLF line ending.
 #[inline]
-fn raw_field(rec: &ByteRecord, i: usize) -> &[u8] {
-    let f = &rec[i];
+fn raw_field<F: Fields + ?Sized>(rec: &F, i: usize) -> &[u8] {
+    let f = rec.field(i);
     if i + 1 == rec.len() {
         f.strip_suffix(b"\r").unwrap_or(f)
     } else {
@@ -146,9 +215,18 @@ pub(super) fn records<R: BufRead + Send + 'static>(
     Ok(Box::new(CsvRecords::new(reader, name, delimiter, map, MAX_RECORD_BYTES)?))
 }
 
+pub(super) fn chunks<R: BufRead + Send + 'static>(
+    reader: R,
+    name: &str,
+    delimiter: u8,
+    map: &super::ColumnMap,
+) -> Result<Box<dyn FillChunk + Send>, ManifestError> {
+    Ok(Box::new(CsvRecords::new(reader, name, delimiter, map, MAX_RECORD_BYTES)?))
+}
+
 impl<R: BufRead> CsvRecords<R> {
     fn new(reader: R, name: &str, delimiter: u8, map: &super::ColumnMap, cap: u64) -> Result<Self, ManifestError> {
-        let guard = Guard { inner: reader, used: 0, cap, eof: false };
+        let guard = Guard { inner: reader, used: 0, cap, eof: false, total: 0, drained: false };
         let mut rdr = csv::ReaderBuilder::new()
             .delimiter(delimiter)
             .has_headers(false)
@@ -201,11 +279,79 @@ impl<R: BufRead> CsvRecords<R> {
             }
         }
         let width = header.len();
-        Ok(CsvRecords { rdr, rec, file, cols, header, width, row: 0, done: false })
+        let layout = Arc::new(Parser::Csv(Layout { file, cols, header, width }));
+        Ok(CsvRecords { rdr, rec, layout, row: 0, done: false })
     }
 
-    fn error(&self, line: u64, field: Option<Field>, id: Option<&str>, message: String) -> RecordError {
-        RecordError::new(&self.file, line, self.row, field.map(Field::name), id, message)
+    fn layout(&self) -> &Layout {
+        match &*self.layout {
+            Parser::Csv(l) => l,
+            _ => unreachable!("a CSV reader has a CSV layout"),
+        }
+    }
+
+    /// The error record for a failed read (the input ends there).
+    fn failure(&mut self, failure: ReadFailure) -> RecordError {
+        self.done = true;
+        self.row += 1;
+        let (line, message) = match failure {
+            ReadFailure::TooLong { after_line } => (
+                after_line,
+                format!(
+                    "record longer than {} bytes, probably a quote that is never closed; the rest of the input is not read",
+                    self.rdr.get_ref().cap
+                ),
+            ),
+            ReadFailure::Io { after_line, error } => {
+                (after_line, format!("read error: {error}; the rest of the input is not read"))
+            }
+        };
+        self.layout().error(line, self.row, None, None, message)
+    }
+
+    /// Everything read from the input has been parsed and the input has
+    /// nothing buffered: the next record may have to wait for input.
+    fn drained(&self) -> bool {
+        let guard = self.rdr.get_ref();
+        guard.drained && guard.total == self.rdr.position().byte()
+    }
+}
+
+impl<R: BufRead> FillChunk for CsvRecords<R> {
+    fn fill(&mut self, chunk: &mut Chunk) -> bool {
+        chunk.set_parser(&self.layout);
+        while !self.done {
+            if !chunk.rows.is_empty()
+                && (chunk.rows.len() >= CHUNK_ROWS || chunk.data.len() >= CHUNK_BYTES || self.drained())
+            {
+                return true;
+            }
+            match read_record(&mut self.rdr, &mut self.rec) {
+                Ok(Some(line)) => {
+                    self.row += 1;
+                    let (start, first) = (chunk.data.len(), chunk.ends.len());
+                    chunk.data.extend_from_slice(self.rec.as_slice());
+                    let mut end = start;
+                    for f in self.rec.iter() {
+                        end += f.len();
+                        chunk.ends.push(end);
+                    }
+                    chunk.rows.push(RawRow::Record { line, row: self.row, start, first, len: self.rec.len() });
+                }
+                Ok(None) => self.done = true,
+                Err(failure) => {
+                    let e = self.failure(failure);
+                    chunk.push_done(Err(e));
+                }
+            }
+        }
+        !chunk.rows.is_empty()
+    }
+}
+
+impl Layout {
+    fn error(&self, line: u64, row: u64, field: Option<Field>, id: Option<&str>, message: String) -> RecordError {
+        RecordError::new(&self.file, line, row, field.map(Field::name), id, message)
     }
 
     /// ` (column `title`)` when the column feeding `f` is not named like it.
@@ -218,9 +364,9 @@ impl<R: BufRead> CsvRecords<R> {
 
     /// The text of field `f`, trimmed; `Ok(None)` when the header has no such column.
     /// (Also `Ok(None)` when a short record lacks the column.)
-    fn text(&self, f: Field) -> Result<Option<&str>, String> {
-        let Some(i) = self.cols[f as usize].filter(|&i| i < self.rec.len()) else { return Ok(None) };
-        match std::str::from_utf8(raw_field(&self.rec, i)) {
+    fn text<'r, F: Fields + ?Sized>(&self, rec: &'r F, f: Field) -> Result<Option<&'r str>, String> {
+        let Some(i) = self.cols[f as usize].filter(|&i| i < rec.len()) else { return Ok(None) };
+        match std::str::from_utf8(raw_field(rec, i)) {
             Ok(s) => Ok(Some(s.trim())),
             Err(e) => Err(format!(
                 "invalid UTF-8 at byte {} of the field{}; is the file in another encoding (GBK, EUC-KR)? convert it to UTF-8",
@@ -230,23 +376,31 @@ impl<R: BufRead> CsvRecords<R> {
         }
     }
 
-    fn optional_text(&self, f: Field) -> Result<Option<String>, String> {
-        Ok(self.text(f)?.filter(|s| !s.is_empty()).map(str::to_string))
+    fn optional_text<'r, F: Fields + ?Sized>(&self, rec: &'r F, f: Field) -> Result<Option<&'r str>, String> {
+        Ok(self.text(rec, f)?.filter(|s| !s.is_empty()))
     }
 
-    fn number(&self, f: Field) -> Result<Option<f64>, String> {
-        match self.text(f)? {
+    fn number<F: Fields + ?Sized>(&self, rec: &F, f: Field) -> Result<Option<f64>, String> {
+        match self.text(rec, f)? {
             Some(s) => parse_number(s).map_err(|m| format!("{m}{}", self.column_note(f))),
             None => Ok(None),
         }
     }
 
-    fn build(&self, line: u64) -> Result<Item, RecordError> {
+    /// Build the item of record `rec` (data row `row`, starting on `line`)
+    /// into `item`, reusing its buffers; on error `item` is left unspecified.
+    pub(crate) fn build<F: Fields + ?Sized>(
+        &self,
+        rec: &F,
+        line: u64,
+        row: u64,
+        item: &mut Item,
+    ) -> Result<(), RecordError> {
         // The id first, so that later errors can name it.
-        let id = self.text(Field::Id);
+        let id = self.text(rec, Field::Id);
         let readable_id = id.as_ref().ok().copied().flatten().filter(|s| !s.is_empty());
-        if self.rec.len() != self.width {
-            let end_line = line + self.rec.as_slice().iter().filter(|&&b| b == b'\n').count() as u64;
+        if rec.len() != self.width {
+            let end_line = line + rec.bytes().iter().filter(|&&b| b == b'\n').count() as u64;
             let hint = if end_line > line {
                 format!(
                     "; the record runs from line {line} to line {end_line}: a quoted field may lack its closing quote"
@@ -256,20 +410,27 @@ impl<R: BufRead> CsvRecords<R> {
             };
             return Err(self.error(
                 line,
+                row,
                 None,
                 readable_id,
-                format!("expected {} fields (as in the header), found {}{hint}", self.width, self.rec.len()),
+                format!("expected {} fields (as in the header), found {}{hint}", self.width, rec.len()),
             ));
         }
         let id = match id {
-            Err(m) => return Err(self.error(line, Some(Field::Id), None, m)),
+            Err(m) => return Err(self.error(line, row, Some(Field::Id), None, m)),
             Ok(Some(s)) if !s.is_empty() => s,
             Ok(_) => {
-                return Err(self.error(line, Some(Field::Id), None, format!("empty id{}", self.column_note(Field::Id))))
+                return Err(self.error(
+                    line,
+                    row,
+                    Some(Field::Id),
+                    None,
+                    format!("empty id{}", self.column_note(Field::Id)),
+                ))
             }
         };
-        let err = |f: Field, m: String| self.error(line, Some(f), Some(id), m);
-        let description = match self.text(Field::Description) {
+        let err = |f: Field, m: String| self.error(line, row, Some(f), Some(id), m);
+        let description = match self.text(rec, Field::Description) {
             Err(m) => return Err(err(Field::Description, m)),
             Ok(Some(s)) if !s.is_empty() => s,
             Ok(_) => {
@@ -279,22 +440,21 @@ impl<R: BufRead> CsvRecords<R> {
                 ))
             }
         };
-        let hs_code = self.optional_text(Field::HsCode).map_err(|m| err(Field::HsCode, m))?;
-        let declared_value = self.number(Field::DeclaredValue).map_err(|m| err(Field::DeclaredValue, m))?;
-        let currency = self.text(Field::Currency).map_err(|m| err(Field::Currency, m))?.and_then(normalize_currency);
-        let quantity = self.number(Field::Quantity).map_err(|m| err(Field::Quantity, m))?;
-        let seller = self.optional_text(Field::Seller).map_err(|m| err(Field::Seller, m))?;
-        let brand = self.optional_text(Field::Brand).map_err(|m| err(Field::Brand, m))?;
-        Ok(Item {
-            id: id.to_string(),
-            description: description.to_string(),
-            hs_code,
-            declared_value,
-            currency,
-            quantity,
-            seller,
-            brand,
-        })
+        let hs_code = self.optional_text(rec, Field::HsCode).map_err(|m| err(Field::HsCode, m))?;
+        let declared_value = self.number(rec, Field::DeclaredValue).map_err(|m| err(Field::DeclaredValue, m))?;
+        let currency = self.text(rec, Field::Currency).map_err(|m| err(Field::Currency, m))?.and_then(currency_code);
+        let quantity = self.number(rec, Field::Quantity).map_err(|m| err(Field::Quantity, m))?;
+        let seller = self.optional_text(rec, Field::Seller).map_err(|m| err(Field::Seller, m))?;
+        let brand = self.optional_text(rec, Field::Brand).map_err(|m| err(Field::Brand, m))?;
+        set_text(&mut item.id, id);
+        set_text(&mut item.description, description);
+        set_opt_text(&mut item.hs_code, hs_code);
+        item.declared_value = declared_value;
+        set_opt_text(&mut item.currency, currency.as_deref());
+        item.quantity = quantity;
+        set_opt_text(&mut item.seller, seller);
+        set_opt_text(&mut item.brand, brand);
+        Ok(())
     }
 }
 
@@ -326,29 +486,14 @@ impl<R: BufRead> Iterator for CsvRecords<R> {
         match read_record(&mut self.rdr, &mut self.rec) {
             Ok(Some(line)) => {
                 self.row += 1;
-                Some(self.build(line))
+                let mut item = Item::default();
+                Some(self.layout().build(&self.rec, line, self.row, &mut item).map(|()| item))
             }
             Ok(None) => {
                 self.done = true;
                 None
             }
-            Err(failure) => {
-                self.done = true;
-                self.row += 1;
-                let (line, message) = match failure {
-                    ReadFailure::TooLong { after_line } => (
-                        after_line,
-                        format!(
-                            "record longer than {} bytes, probably a quote that is never closed; the rest of the input is not read",
-                            self.rdr.get_ref().cap
-                        ),
-                    ),
-                    ReadFailure::Io { after_line, error } => {
-                        (after_line, format!("read error: {error}; the rest of the input is not read"))
-                    }
-                };
-                Some(Err(self.error(line, None, None, message)))
-            }
+            Err(failure) => Some(Err(self.failure(failure))),
         }
     }
 }
@@ -627,6 +772,46 @@ mod tests {
         let e = err(&rows[1]);
         assert_eq!((e.line, e.row), (3, 2));
         assert!(e.message.starts_with("record longer than 20000 bytes"), "{}", e.message);
+    }
+
+    /// Over-long records and read errors: chunks give the rows of the iterator.
+    #[test]
+    fn chunks_match_records_on_long_records_and_read_errors() {
+        use crate::manifest::tests::{drain_chunks, garbage, Small};
+        use crate::manifest::ChunkReader;
+        struct Failing(Vec<u8>, usize);
+        impl Read for Failing {
+            fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+                if self.1 >= self.0.len() {
+                    return Err(io::Error::other("disk on fire"));
+                }
+                let n = buf.len().min(self.0.len() - self.1).min(5);
+                buf[..n].copy_from_slice(&self.0[self.1..self.1 + n]);
+                self.1 += n;
+                Ok(n)
+            }
+        }
+        let mut seed = 0x13198A2E03707344u64;
+        let map = ColumnMap::default();
+        for round in 0..300 {
+            let data = garbage(&mut seed, b"id,description,quantity\n", b"a1,\"\n\r xxxx", 300);
+            for cap in [30, 100, 1000] {
+                for n in [2, 64, usize::MAX] {
+                    let reader = || Small(io::Cursor::new(data.clone()), n);
+                    let expected: Vec<_> = CsvRecords::new(reader(), "t.csv", b',', &map, cap).unwrap().collect();
+                    let it = CsvRecords::new(reader(), "t.csv", b',', &map, cap).unwrap();
+                    let chunks = ChunkReader { inner: Box::new(it) };
+                    assert_eq!(drain_chunks(chunks), expected, "cap {cap}, reads of {n}, {data:?}");
+                }
+                if round % 4 == 0 {
+                    let reader = || io::BufReader::with_capacity(3, Failing(data.clone(), 0));
+                    let expected: Vec<_> = CsvRecords::new(reader(), "t.csv", b',', &map, cap).unwrap().collect();
+                    let chunks =
+                        ChunkReader { inner: Box::new(CsvRecords::new(reader(), "t.csv", b',', &map, cap).unwrap()) };
+                    assert_eq!(drain_chunks(chunks), expected, "cap {cap}, failing, {data:?}");
+                }
+            }
+        }
     }
 
     #[test]

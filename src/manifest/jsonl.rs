@@ -4,14 +4,22 @@
 //! Each line is read into one reused buffer and parsed in place: string
 //! values borrow from the line, unknown keys are skipped without building
 //! anything, so the only allocations are the item's own strings.
+//!
+//! For [`ChunkReader`](super::ChunkReader) the lines are only cut here;
+//! [`Layout::parse`] parses them later, on whichever thread parses the chunk,
+//! into an item whose buffers are reused.
 
 use std::borrow::Cow;
 use std::fmt;
 use std::io::{self, BufRead, Read};
+use std::sync::Arc;
 
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
-use super::{normalize_currency, parse_number, ColumnMap, Field, KeyMatcher, ManifestError, RecordError, Records};
+use super::{
+    currency_code, parse_number, set_opt_text, set_text, Chunk, ColumnMap, Field, FillChunk, KeyMatcher, ManifestError,
+    Parser, RawRow as ChunkRow, RecordError, Records, CHUNK_BYTES, CHUNK_ROWS,
+};
 use crate::item::Item;
 
 /// A line longer than this is reported (and skipped) instead of buffered.
@@ -25,11 +33,21 @@ pub(super) fn records<R: BufRead + Send + 'static>(
     Ok(Box::new(JsonlRecords::new(reader, name, map, MAX_LINE_BYTES)))
 }
 
+pub(super) fn chunks<R: BufRead + Send + 'static>(reader: R, name: &str, map: &ColumnMap) -> Box<dyn FillChunk + Send> {
+    Box::new(JsonlChunks::new(reader, name, map, MAX_LINE_BYTES))
+}
+
+/// What turns a line into an item: the file name and the key names.
+#[derive(Debug)]
+pub(crate) struct Layout {
+    file: String,
+    keys: KeyMatcher,
+}
+
 struct JsonlRecords<R> {
     reader: R,
     buf: Vec<u8>,
-    file: String,
-    keys: KeyMatcher,
+    layout: Layout,
     /// Physical lines read so far.
     line: u64,
     /// Non-blank lines read so far.
@@ -43,8 +61,7 @@ impl<R: BufRead> JsonlRecords<R> {
         JsonlRecords {
             reader,
             buf: Vec::with_capacity(1024),
-            file: name.to_string(),
-            keys: KeyMatcher::new(map),
+            layout: Layout { file: name.to_string(), keys: KeyMatcher::new(map) },
             line: 0,
             row: 0,
             max_line,
@@ -53,7 +70,7 @@ impl<R: BufRead> JsonlRecords<R> {
     }
 
     fn error(&self, field: Option<Field>, id: Option<&str>, message: String) -> RecordError {
-        RecordError::new(&self.file, self.line, self.row, field.map(Field::name), id, message)
+        self.layout.error(self.line, self.row, field, id, message)
     }
 
     /// Read one line into `buf` (without its line ending). `Ok(false)` at end
@@ -93,16 +110,26 @@ impl<R: BufRead> JsonlRecords<R> {
         }
         Ok(Some(true))
     }
+}
 
-    fn parse(&self) -> Result<Item, RecordError> {
-        let mut line: &[u8] = &self.buf;
-        if self.line == 1 {
+impl Layout {
+    fn error(&self, line: u64, row: u64, field: Option<Field>, id: Option<&str>, message: String) -> RecordError {
+        RecordError::new(&self.file, line, row, field.map(Field::name), id, message)
+    }
+
+    /// Parse `bytes`, line `line` (data row `row`) without its line end, into
+    /// `item`, reusing its buffers; on error `item` is left unspecified.
+    pub(crate) fn parse(&self, line_no: u64, row: u64, bytes: &[u8], item: &mut Item) -> Result<(), RecordError> {
+        let mut line: &[u8] = bytes;
+        if line_no == 1 {
             line = line.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(line);
         }
         let text = match std::str::from_utf8(line) {
             Ok(t) => t,
             Err(e) => {
                 return Err(self.error(
+                    line_no,
+                    row,
                     None,
                     None,
                     format!(
@@ -112,8 +139,10 @@ impl<R: BufRead> JsonlRecords<R> {
                 ))
             }
         };
-        let mut de = serde_json::Deserializer::from_str(text);
-        let raw = RowSeed { keys: &self.keys }.deserialize(&mut de).and_then(|raw| de.end().map(|()| raw));
+        let raw = match fast_row(&self.keys, text) {
+            Some(raw) => Ok(raw),
+            None => serde_row(&self.keys, text),
+        };
         let raw = match raw {
             Ok(raw) => raw,
             Err(e) => {
@@ -126,27 +155,45 @@ impl<R: BufRead> JsonlRecords<R> {
                 } else {
                     ""
                 };
-                return Err(self.error(None, None, format!("invalid JSON at column {}: {msg}{hint}", e.column())));
+                return Err(self.error(
+                    line_no,
+                    row,
+                    None,
+                    None,
+                    format!("invalid JSON at column {}: {msg}{hint}", e.column()),
+                ));
             }
         };
-        self.build(raw)
+        self.build(line_no, row, raw, item)
     }
 
-    fn build(&self, raw: RawRow<'_>) -> Result<Item, RecordError> {
+    fn build<'a>(&self, line: u64, row: u64, raw: RawRow<'a>, item: &mut Item) -> Result<(), RecordError> {
         let [id, description, hs_code, declared_value, currency, quantity, seller, brand] = raw.values;
         let id = match id.map(|(_, v)| v.into_text()) {
             None | Some(Ok(None)) => {
-                return Err(self.error(Some(Field::Id), None, format!("missing `{}`", self.keys.wanted(Field::Id))))
+                return Err(self.error(
+                    line,
+                    row,
+                    Some(Field::Id),
+                    None,
+                    format!("missing `{}`", self.keys.wanted(Field::Id)),
+                ))
             }
             Some(Err(kind)) => {
-                return Err(self.error(Some(Field::Id), None, format!("expected a string or a number, found {kind}")))
+                return Err(self.error(
+                    line,
+                    row,
+                    Some(Field::Id),
+                    None,
+                    format!("expected a string or a number, found {kind}"),
+                ))
             }
             Some(Ok(Some(s))) if s.trim().is_empty() => {
-                return Err(self.error(Some(Field::Id), None, "empty id".to_string()))
+                return Err(self.error(line, row, Some(Field::Id), None, "empty id".to_string()))
             }
             Some(Ok(Some(s))) => trimmed(s),
         };
-        let err = |f: Field, m: String| self.error(Some(f), Some(&id), m);
+        let err = |f: Field, m: String| self.error(line, row, Some(f), Some(&id), m);
         let description = match description.map(|(_, v)| v.into_text()) {
             None | Some(Ok(None)) => {
                 return Err(err(Field::Description, format!("missing `{}`", self.keys.wanted(Field::Description))))
@@ -157,14 +204,14 @@ impl<R: BufRead> JsonlRecords<R> {
             }
             Some(Ok(Some(s))) => trimmed(s),
         };
-        let text = |f: Field, v: Option<(u8, Scalar<'_>)>| -> Result<Option<String>, RecordError> {
+        let text = |f: Field, v: Option<(u8, Scalar<'a>)>| -> Result<Option<Cow<'a, str>>, RecordError> {
             match v.map(|(_, v)| v.into_text()) {
                 None => Ok(None),
                 Some(Ok(s)) => Ok(s.filter(|s| !s.trim().is_empty()).map(trimmed)),
                 Some(Err(kind)) => Err(err(f, format!("expected a string, found {kind}"))),
             }
         };
-        let number = |f: Field, v: Option<(u8, Scalar<'_>)>| -> Result<Option<f64>, RecordError> {
+        let number = |f: Field, v: Option<(u8, Scalar<'a>)>| -> Result<Option<f64>, RecordError> {
             match v.map(|(_, v)| v) {
                 None | Some(Scalar::Null) => Ok(None),
                 Some(Scalar::U64(n)) => Ok(Some(n as f64)),
@@ -176,26 +223,296 @@ impl<R: BufRead> JsonlRecords<R> {
                 Some(other) => Err(err(f, format!("expected a number, found {}", other.kind()))),
             }
         };
-        Ok(Item {
-            hs_code: text(Field::HsCode, hs_code)?,
-            declared_value: number(Field::DeclaredValue, declared_value)?,
-            currency: text(Field::Currency, currency)?.as_deref().and_then(normalize_currency),
-            quantity: number(Field::Quantity, quantity)?,
-            seller: text(Field::Seller, seller)?,
-            brand: text(Field::Brand, brand)?,
-            id,
-            description,
-        })
+        let hs_code = text(Field::HsCode, hs_code)?;
+        let declared_value = number(Field::DeclaredValue, declared_value)?;
+        let currency = text(Field::Currency, currency)?;
+        let quantity = number(Field::Quantity, quantity)?;
+        let seller = text(Field::Seller, seller)?;
+        let brand = text(Field::Brand, brand)?;
+        set_opt_text(&mut item.hs_code, hs_code.as_deref());
+        item.declared_value = declared_value;
+        set_opt_text(&mut item.currency, currency.as_deref().and_then(currency_code).as_deref());
+        item.quantity = quantity;
+        set_opt_text(&mut item.seller, seller.as_deref());
+        set_opt_text(&mut item.brand, brand.as_deref());
+        set_text(&mut item.id, &id);
+        set_text(&mut item.description, &description);
+        Ok(())
     }
 }
 
-/// The trimmed text, reusing the allocation when there is one.
-fn trimmed(s: Cow<'_, str>) -> String {
-    let t = s.trim();
-    if t.len() == s.len() {
-        s.into_owned()
+/// Cuts lines for [`ChunkReader`](super::ChunkReader): the same lines,
+/// line numbers, rows and reading errors as [`JsonlRecords`], without parsing.
+struct JsonlChunks<R> {
+    reader: R,
+    layout: Arc<Parser>,
+    count: Count,
+    max_line: usize,
+    /// The start of a line whose end has not been read yet.
+    carry: Vec<u8>,
+    /// Inside an over-long line: its bytes are dropped up to the next newline.
+    skipping: bool,
+    /// The last buffer from `fill_buf` was used up, so reading on may block.
+    drained: bool,
+    done: bool,
+}
+
+/// Lines and rows seen so far.
+struct Count {
+    /// Physical lines read so far.
+    line: u64,
+    /// Non-blank lines read so far.
+    row: u64,
+}
+
+impl<R: BufRead> JsonlChunks<R> {
+    fn new(reader: R, name: &str, map: &ColumnMap, max_line: usize) -> Self {
+        let layout = Layout { file: name.to_string(), keys: KeyMatcher::new(map) };
+        JsonlChunks {
+            reader,
+            layout: Arc::new(Parser::Jsonl(layout)),
+            count: Count { line: 0, row: 0 },
+            max_line,
+            carry: Vec::new(),
+            skipping: false,
+            drained: false,
+            done: false,
+        }
+    }
+}
+
+impl Count {
+    /// The line `chunk.data[start..]` (line end removed) is complete: keep
+    /// it as a row unless it is blank.
+    fn line(&mut self, chunk: &mut Chunk, start: usize) {
+        self.line += 1;
+        if chunk.data.last() == Some(&b'\r') {
+            chunk.data.pop();
+        }
+        let text = &chunk.data[start..];
+        let text = if self.line == 1 { text.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(text) } else { text };
+        if text.iter().all(u8::is_ascii_whitespace) {
+            chunk.data.truncate(start);
+            return;
+        }
+        self.row += 1;
+        chunk.rows.push(ChunkRow::Line { line: self.line, row: self.row, start, end: chunk.data.len() });
+    }
+
+    /// An over-long line ended.
+    fn too_long(&mut self, chunk: &mut Chunk, layout: &Parser, max_line: usize) {
+        self.line += 1;
+        self.row += 1;
+        let message = format!("line longer than {max_line} bytes; skipped");
+        chunk.push_done(Err(jsonl_layout(layout).error(self.line, self.row, None, None, message)));
+    }
+}
+
+fn jsonl_layout(p: &Parser) -> &Layout {
+    match p {
+        Parser::Jsonl(l) => l,
+        _ => unreachable!("a JSONL reader has a JSONL layout"),
+    }
+}
+
+impl<R: BufRead> FillChunk for JsonlChunks<R> {
+    fn fill(&mut self, chunk: &mut Chunk) -> bool {
+        if self.done {
+            return false;
+        }
+        chunk.set_parser(&self.layout);
+        // `chunk.data[start..]` is the line being read.
+        let mut start = 0;
+        chunk.data.extend_from_slice(&self.carry);
+        self.carry.clear();
+        loop {
+            let full = chunk.rows.len() >= CHUNK_ROWS || start >= CHUNK_BYTES;
+            if !chunk.rows.is_empty() && (full || self.drained) {
+                self.carry.extend_from_slice(&chunk.data[start..]);
+                chunk.data.truncate(start);
+                return true;
+            }
+            let buf = match self.reader.fill_buf() {
+                Ok(buf) => buf,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => {
+                    // As `JsonlRecords`: an over-long line being skipped counts
+                    // as read, the error takes the next line.
+                    self.done = true;
+                    chunk.data.truncate(start);
+                    self.count.line += u64::from(self.skipping) + 1;
+                    self.count.row += 1;
+                    let message = format!("read error: {e}; the rest of the input is not read");
+                    let layout = jsonl_layout(&self.layout);
+                    chunk.push_done(Err(layout.error(self.count.line, self.count.row, None, None, message)));
+                    return true;
+                }
+            };
+            if buf.is_empty() {
+                self.done = true;
+                if self.skipping {
+                    self.count.too_long(chunk, &self.layout, self.max_line);
+                } else if chunk.data.len() > start {
+                    self.count.line(chunk, start);
+                }
+                return !chunk.rows.is_empty();
+            }
+            let mut used = 0;
+            while used < buf.len() {
+                let mut rest = &buf[used..];
+                if self.skipping {
+                    match rest.iter().position(|&b| b == b'\n') {
+                        Some(i) => {
+                            used += i + 1;
+                            self.skipping = false;
+                            self.count.too_long(chunk, &self.layout, self.max_line);
+                        }
+                        None => used = buf.len(),
+                    }
+                    continue;
+                }
+                // `read_until` on a slice finds the newline with memchr.
+                used += rest.read_until(b'\n', &mut chunk.data).unwrap_or(0);
+                if chunk.data.last() == Some(&b'\n') && chunk.data.len() > start {
+                    chunk.data.pop();
+                    if chunk.data.len() - start > self.max_line {
+                        chunk.data.truncate(start);
+                        self.count.too_long(chunk, &self.layout, self.max_line);
+                    } else {
+                        self.count.line(chunk, start);
+                    }
+                    start = chunk.data.len();
+                    if chunk.rows.len() >= CHUNK_ROWS || start >= CHUNK_BYTES {
+                        break;
+                    }
+                } else if chunk.data.len() - start > self.max_line {
+                    // No line end yet, and already too long.
+                    chunk.data.truncate(start);
+                    self.skipping = true;
+                }
+            }
+            self.drained = used == buf.len();
+            self.reader.consume(used);
+        }
+    }
+}
+
+/// The line's values through serde_json (any JSON, and its error messages).
+fn serde_row<'a>(keys: &KeyMatcher, text: &'a str) -> Result<RawRow<'a>, serde_json::Error> {
+    let mut de = serde_json::Deserializer::from_str(text);
+    RowSeed { keys }.deserialize(&mut de).and_then(|raw| de.end().map(|()| raw))
+}
+
+/// The common shape of a line, an object whose values are all plain
+/// strings (no escapes) or `null`, read without serde. `None` for anything
+/// else, which then goes through [`serde_row`]; when this gives a row,
+/// serde_row gives the same one.
+fn fast_row<'a>(keys: &KeyMatcher, text: &'a str) -> Option<RawRow<'a>> {
+    let b = text.as_bytes();
+    let ws = |i: &mut usize| {
+        while b.get(*i).is_some_and(|c| matches!(c, b' ' | b'\n' | b'\t' | b'\r')) {
+            *i += 1;
+        }
+    };
+    let mut i = 0;
+    ws(&mut i);
+    if b.get(i) != Some(&b'{') {
+        return None;
+    }
+    i += 1;
+    ws(&mut i);
+    let mut values: [Option<(u8, Scalar<'a>)>; Field::COUNT] = Default::default();
+    if b.get(i) == Some(&b'}') {
+        i += 1;
     } else {
-        t.to_string()
+        loop {
+            let key = plain_str(text, &mut i)?;
+            ws(&mut i);
+            if b.get(i) != Some(&b':') {
+                return None;
+            }
+            i += 1;
+            ws(&mut i);
+            let value = match b.get(i)? {
+                b'"' => Scalar::Str(Cow::Borrowed(plain_str(text, &mut i)?)),
+                b'n' if b[i..].starts_with(b"null") => {
+                    i += 4;
+                    Scalar::Null
+                }
+                _ => return None,
+            };
+            // As `RowSeed`: the first value of the best-priority key wins.
+            if let Some((field, prio)) = keys.lookup(key) {
+                let slot = &mut values[field as usize];
+                if slot.as_ref().is_none_or(|(p, _)| prio < *p) {
+                    *slot = Some((prio, value));
+                }
+            }
+            ws(&mut i);
+            match b.get(i)? {
+                b',' => {
+                    i += 1;
+                    ws(&mut i);
+                }
+                b'}' => {
+                    i += 1;
+                    break;
+                }
+                _ => return None,
+            }
+        }
+    }
+    ws(&mut i);
+    (i == b.len()).then_some(RawRow { values })
+}
+
+/// The JSON string at `text[*i..]` when it has no escapes and no control
+/// characters (which JSON forbids unescaped); moves `*i` past it.
+fn plain_str<'a>(text: &'a str, i: &mut usize) -> Option<&'a str> {
+    let b = text.as_bytes();
+    if b.get(*i) != Some(&b'"') {
+        return None;
+    }
+    let start = *i + 1;
+    let len = plain_prefix(&b[start..]);
+    if b.get(start + len) != Some(&b'"') {
+        return None;
+    }
+    *i = start + len + 1;
+    text.get(start..start + len)
+}
+
+/// Length of the prefix of `b` without `"`, `\\` or bytes below 0x20,
+/// eight bytes at a time.
+fn plain_prefix(b: &[u8]) -> usize {
+    const LO: u64 = 0x0101_0101_0101_0101;
+    const HI: u64 = 0x8080_8080_8080_8080;
+    let mut chunks = b.chunks_exact(8);
+    let mut n = 0;
+    for c in &mut chunks {
+        let w = u64::from_le_bytes(c.try_into().expect("8 bytes"));
+        let quote = w ^ (LO * u64::from(b'"'));
+        let bslash = w ^ (LO * u64::from(b'\\'));
+        // The high bit of each byte that is < 0x20, `"` or `\\` (exact for
+        // the lowest one).
+        let hit = ((w.wrapping_sub(LO * 0x20) & !w)
+            | (quote.wrapping_sub(LO) & !quote)
+            | (bslash.wrapping_sub(LO) & !bslash))
+            & HI;
+        if hit != 0 {
+            return n + (hit.trailing_zeros() / 8) as usize;
+        }
+        n += 8;
+    }
+    n + chunks.remainder().iter().take_while(|&&c| c >= 0x20 && c != b'"' && c != b'\\').count()
+}
+
+/// The trimmed text (borrowed when the text is).
+fn trimmed(s: Cow<'_, str>) -> Cow<'_, str> {
+    match s {
+        Cow::Borrowed(b) => Cow::Borrowed(b.trim()),
+        Cow::Owned(o) if o.trim().len() == o.len() => Cow::Owned(o),
+        Cow::Owned(o) => Cow::Owned(o.trim().to_string()),
     }
 }
 
@@ -217,7 +534,8 @@ impl<R: BufRead> Iterator for JsonlRecords<R> {
                         continue;
                     }
                     self.row += 1;
-                    return Some(self.parse());
+                    let mut item = Item::default();
+                    return Some(self.layout.parse(self.line, self.row, &self.buf, &mut item).map(|()| item));
                 }
                 Ok(Some(false)) => {
                     self.row += 1;
@@ -330,6 +648,7 @@ impl<'de> Visitor<'de> for ScalarVisitor {
 
 /// The values of one line, per item field, with the priority of the key
 /// they came from (the field's own name beats an alias).
+#[derive(Debug)]
 struct RawRow<'a> {
     values: [Option<(u8, Scalar<'a>)>; Field::COUNT],
 }
@@ -553,6 +872,94 @@ mod tests {
         let e = err(&rows[1]);
         assert_eq!((e.line, e.row, e.message.as_str()), (2, 2, "line longer than 1000 bytes; skipped"));
         assert_eq!((ok(&rows[2]).id.as_str(), rows.len()), ("c", 3));
+    }
+
+    /// Over-long lines and read errors: chunks give the rows of the iterator.
+    #[test]
+    fn chunks_match_records_on_long_lines_and_read_errors() {
+        use crate::manifest::tests::{drain_chunks, garbage, Small};
+        use crate::manifest::ChunkReader;
+        struct Failing(Vec<u8>, usize);
+        impl Read for Failing {
+            fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+                if self.1 >= self.0.len() {
+                    return Err(io::Error::other("disk on fire"));
+                }
+                let n = buf.len().min(self.0.len() - self.1).min(5);
+                buf[..n].copy_from_slice(&self.0[self.1..self.1 + n]);
+                self.1 += n;
+                Ok(n)
+            }
+        }
+        let mut seed = 0x243F6A8885A308D3u64;
+        for round in 0..400 {
+            let data = garbage(&mut seed, b"", b"{}\"id:description,1 yyyy\n\r\\[a", 300);
+            let map = ColumnMap::default();
+            for max in [0, 1, 5, 12, 40] {
+                for n in [1, 3, 64, usize::MAX] {
+                    let reader = || Small(io::Cursor::new(data.clone()), n);
+                    let expected: Vec<_> = JsonlRecords::new(reader(), "t.jsonl", &map, max).collect();
+                    let chunks = ChunkReader { inner: Box::new(JsonlChunks::new(reader(), "t.jsonl", &map, max)) };
+                    assert_eq!(drain_chunks(chunks), expected, "max {max}, reads of {n}, {data:?}");
+                }
+                if round % 4 == 0 {
+                    let reader = || io::BufReader::with_capacity(3, Failing(data.clone(), 0));
+                    let expected: Vec<_> = JsonlRecords::new(reader(), "t.jsonl", &map, max).collect();
+                    let chunks = ChunkReader { inner: Box::new(JsonlChunks::new(reader(), "t.jsonl", &map, max)) };
+                    assert_eq!(drain_chunks(chunks), expected, "max {max}, failing, {data:?}");
+                }
+            }
+        }
+    }
+
+    /// Whenever the fast reader takes a line, serde_json reads the same values.
+    #[test]
+    fn fast_rows_are_serde_rows() {
+        let keys = KeyMatcher::new(&ColumnMap::default());
+        let mut seed = 0x3C6EF372FE94F82Bu64;
+        let mut next = |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        let names =
+            ["\"id\"", "\"description\"", "\"Title\"", "\"item id\"", "\"x\"", "\"\\u0069d\"", "\"\"", "\"desc\""];
+        let values =
+            ["\"a b\"", "null", "\"\"", "\"耐克\"", "1", "\"x\\ny\"", "[1]", "true", "{}", "\" \"", "nul", "\"\t\""];
+        let spaces = ["", " ", "\t", "\r\n", "  "];
+        let (mut fast, mut lines) = (0, 0);
+        for _ in 0..30_000 {
+            let mut line = String::from(spaces[next(5)]);
+            line.push('{');
+            for k in 0..next(5) {
+                if k > 0 {
+                    line.push(',');
+                }
+                line.push_str(spaces[next(5)]);
+                line.push_str(names[next(names.len())]);
+                line.push_str(spaces[next(5)]);
+                line.push(':');
+                line.push_str(spaces[next(5)]);
+                line.push_str(values[next(values.len())]);
+                line.push_str(spaces[next(5)]);
+            }
+            line.push('}');
+            line.push_str(spaces[next(5)]);
+            if next(5) == 0 {
+                let at = next(line.len() + 1);
+                if line.is_char_boundary(at) {
+                    line.insert(at, ['{', '}', '"', ',', ':', 'x', '\\', ' '][next(8)]);
+                }
+            }
+            lines += 1;
+            if let Some(row) = fast_row(&keys, &line) {
+                fast += 1;
+                let serde = serde_row(&keys, &line).unwrap_or_else(|e| panic!("{line:?}: serde says {e}"));
+                assert_eq!(format!("{row:?}"), format!("{serde:?}"), "{line:?}");
+            }
+        }
+        assert!(fast > lines / 10, "{fast} of {lines}");
     }
 
     use crate::manifest::OneByte;
