@@ -133,7 +133,13 @@ pub(crate) struct FuzzyScratch {
     ids: Vec<u32>,
     pre: Vec<u64>,
     suf: Vec<u64>,
+    /// Hashes of tokens that had no candidate, direct-mapped: product
+    /// wording repeats, so most tokens cost one hash. It only skips lookups
+    /// whose answer is known to be empty, so results never depend on it.
+    misses: Vec<u64>,
 }
+
+const MISS_SLOTS: usize = 4096;
 
 /// Words of a normalised alias (`a. lange & söhne` has none: not plain ASCII).
 pub(crate) fn words_of(norm: &str) -> Option<Vec<Vec<u8>>> {
@@ -334,9 +340,18 @@ impl FuzzyIndex {
                 continue;
             }
             let masked = tok.contains(&b'*');
+            let th = hash(tok);
+            if s.misses.len() != MISS_SLOTS {
+                s.misses = vec![0; MISS_SLOTS];
+            }
+            let slot = (th as usize) & (MISS_SLOTS - 1);
+            if !masked && s.misses[slot] == th {
+                continue;
+            }
             // An everyday word (`running`, `hoodie`) is never a misspelt
             // mark: one probe instead of one per deletion.
-            if !masked && self.everyday.contains(&hash(tok)) {
+            if !masked && self.everyday.contains(&th) {
+                s.misses[slot] = th;
                 continue;
             }
             // Too short for a whole name: only a word of a multi-word name,
@@ -352,6 +367,9 @@ impl FuzzyIndex {
             }
             ids.clear();
             self.lookup(s, tok, masked, &mut ids);
+            if ids.is_empty() && !masked {
+                s.misses[slot] = th;
+            }
             for &id in &ids {
                 let e = &self.entries[id as usize];
                 let span = match e.which {
