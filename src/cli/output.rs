@@ -184,17 +184,19 @@ impl Encoder {
                 write_csv_row(out, &row).expect("writing to a Vec");
             }
             OutFormat::Table => {
-                let marks: Vec<String> = v
-                    .marks
-                    .iter()
-                    .map(|m| {
-                        if m.use_ == iprscreen::verdict::Use::Compatible {
-                            format!("({})", m.name)
-                        } else {
-                            m.name.clone()
-                        }
-                    })
-                    .collect();
+                // One entry per mark and use (a mark found twice, `LV` and
+                // `老花`, is listed once; the JSON keeps every span).
+                let mut marks: Vec<String> = Vec::new();
+                for m in &v.marks {
+                    let label = if m.use_ == iprscreen::verdict::Use::Compatible {
+                        format!("({})", m.name)
+                    } else {
+                        m.name.clone()
+                    };
+                    if !marks.contains(&label) {
+                        marks.push(label);
+                    }
+                }
                 let rules: Vec<&str> = v.rules.iter().map(|r| r.id.as_str()).collect();
                 writeln!(
                     out,
