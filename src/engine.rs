@@ -1178,11 +1178,11 @@ impl Engine {
             // p20`, `三星s6`, `联想 ThinkPad`) or a row of brands (`格力美的海尔`).
             // Not a brand opening the title: that is the accessory maker
             // (`belkin f8n…`, `targus tzx12 case`), as titles are written.
-            let opens_title = norm[..st].chars().all(|c| !c.is_alphanumeric());
+            let opens_title = || norm[..st].chars().all(|c| !c.is_alphanumeric());
             // The accessory comes first (`手机壳 华为p20`, `硒鼓 HP LaserJet`);
             // a device title that lists its own parts later (`lenovo ideapad
             // 320 … backlit keyboard`) keeps its brand.
-            let device = accessory < st && !opens_title && {
+            let device = accessory < st && !opens_title() && {
                 let next_mark = cands[i + 1..].iter().find(|c2| c2.start >= en);
                 let glued_mark = next_mark.is_some_and(|c2| {
                     gap(en, c2.start) <= 1 && (c2.mark != cands[i].mark || c2.kind == AliasKind::Model)

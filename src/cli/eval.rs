@@ -952,6 +952,18 @@ fn fmt_target(g: Option<Goal>) -> String {
     }
 }
 
+/// One figure as a report line: name, value, n/d, target, status.
+fn figure_line(f: &Figure) -> String {
+    format!(
+        "   {} {}  {:>13}  target {:<7} {}",
+        pad(&f.name, 62),
+        fmt_value(f),
+        format!("{}/{}", f.num, f.den),
+        fmt_target(f.target),
+        f.status
+    )
+}
+
 fn pad(s: &str, w: usize) -> String {
     let n = s.chars().count();
     if n >= w {
@@ -977,15 +989,7 @@ fn render_text(r: &Report) -> String {
             let _ = writeln!(o, "   note: {n}");
         }
         for f in &s.figures {
-            let _ = writeln!(
-                o,
-                "   {} {}  {:>13}  target {:<7} {}",
-                pad(&f.name, 62),
-                fmt_value(f),
-                format!("{}/{}", f.num, f.den),
-                fmt_target(f.target),
-                f.status
-            );
+            let _ = writeln!(o, "{}", figure_line(f));
             // Details for every MISS, for the false-alarm offenders, and for
             // the evasion baseline (its misses explain the techniques' misses).
             let baseline_misses = s.id == "evasion" && f.target.is_none() && f.num < f.den;
@@ -1008,15 +1012,7 @@ fn render_text(r: &Report) -> String {
             if f.target.is_none() && s.id != "evasion" {
                 continue;
             }
-            let _ = writeln!(
-                o,
-                "   {} {}  {:>13}  target {:<7} {}",
-                pad(&f.name, 62),
-                fmt_value(f),
-                format!("{}/{}", f.num, f.den),
-                fmt_target(f.target),
-                f.status
-            );
+            let _ = writeln!(o, "{}", figure_line(f));
         }
     }
     let all: Vec<&Figure> = r.sections.iter().flat_map(|s| s.figures.iter()).filter(|f| f.target.is_some()).collect();

@@ -504,7 +504,7 @@ mod json {
         out.reserve(b.len() + 2);
         out.push(b'"');
         loop {
-            let n = clean_prefix(b);
+            let n = iprscreen::manifest::json_plain_prefix(b);
             out.extend_from_slice(&b[..n]);
             let Some(&c) = b.get(n) else { break };
             match c {
@@ -523,38 +523,6 @@ mod json {
             b = &b[n + 1..];
         }
         out.push(b'"');
-    }
-
-    /// Length of the prefix of `b` that needs no escaping (no byte below
-    /// 0x20, no `"`, no `\\`), eight bytes at a time.
-    #[inline]
-    fn clean_prefix(b: &[u8]) -> usize {
-        const LO: u64 = 0x0101_0101_0101_0101;
-        const HI: u64 = 0x8080_8080_8080_8080;
-        let mut chunks = b.chunks_exact(8);
-        let mut i = 0;
-        for c in &mut chunks {
-            let w = u64::from_le_bytes(c.try_into().expect("8 bytes"));
-            let quote = w ^ (LO * u64::from(b'"'));
-            let bslash = w ^ (LO * u64::from(b'\\'));
-            // The high bit of each byte that is < 0x20, `"` or `\\`; the
-            // lowest such byte is exact.
-            let hit = ((w.wrapping_sub(LO * 0x20) & !w)
-                | (quote.wrapping_sub(LO) & !quote)
-                | (bslash.wrapping_sub(LO) & !bslash))
-                & HI;
-            if hit != 0 {
-                return i + (hit.trailing_zeros() / 8) as usize;
-            }
-            i += 8;
-        }
-        for &c in chunks.remainder() {
-            if c < 0x20 || c == b'"' || c == b'\\' {
-                return i;
-            }
-            i += 1;
-        }
-        i
     }
 
     /// Something serde_json would write differently or refuse; the caller

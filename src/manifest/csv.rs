@@ -777,20 +777,8 @@ mod tests {
     /// Over-long records and read errors: chunks give the rows of the iterator.
     #[test]
     fn chunks_match_records_on_long_records_and_read_errors() {
-        use crate::manifest::tests::{drain_chunks, garbage, Small};
+        use crate::manifest::tests::{drain_chunks, garbage, FailsAtEnd as Failing, Small};
         use crate::manifest::ChunkReader;
-        struct Failing(Vec<u8>, usize);
-        impl Read for Failing {
-            fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-                if self.1 >= self.0.len() {
-                    return Err(io::Error::other("disk on fire"));
-                }
-                let n = buf.len().min(self.0.len() - self.1).min(5);
-                buf[..n].copy_from_slice(&self.0[self.1..self.1 + n]);
-                self.1 += n;
-                Ok(n)
-            }
-        }
         let mut seed = 0x13198A2E03707344u64;
         let map = ColumnMap::default();
         for round in 0..300 {

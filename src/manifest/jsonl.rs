@@ -483,8 +483,9 @@ fn plain_str<'a>(text: &'a str, i: &mut usize) -> Option<&'a str> {
 }
 
 /// Length of the prefix of `b` without `"`, `\\` or bytes below 0x20,
-/// eight bytes at a time.
-fn plain_prefix(b: &[u8]) -> usize {
+/// eight bytes at a time: what a JSON string holds verbatim (used by the
+/// JSONL reader and by the CLI's verdict writer).
+pub fn plain_prefix(b: &[u8]) -> usize {
     const LO: u64 = 0x0101_0101_0101_0101;
     const HI: u64 = 0x8080_8080_8080_8080;
     let mut chunks = b.chunks_exact(8);
@@ -877,20 +878,8 @@ mod tests {
     /// Over-long lines and read errors: chunks give the rows of the iterator.
     #[test]
     fn chunks_match_records_on_long_lines_and_read_errors() {
-        use crate::manifest::tests::{drain_chunks, garbage, Small};
+        use crate::manifest::tests::{drain_chunks, garbage, FailsAtEnd as Failing, Small};
         use crate::manifest::ChunkReader;
-        struct Failing(Vec<u8>, usize);
-        impl Read for Failing {
-            fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-                if self.1 >= self.0.len() {
-                    return Err(io::Error::other("disk on fire"));
-                }
-                let n = buf.len().min(self.0.len() - self.1).min(5);
-                buf[..n].copy_from_slice(&self.0[self.1..self.1 + n]);
-                self.1 += n;
-                Ok(n)
-            }
-        }
         let mut seed = 0x243F6A8885A308D3u64;
         for round in 0..400 {
             let data = garbage(&mut seed, b"", b"{}\"id:description,1 yyyy\n\r\\[a", 300);

@@ -11,6 +11,7 @@ use crate::item::Item;
 
 mod csv;
 mod jsonl;
+pub use jsonl::plain_prefix as json_plain_prefix;
 mod xml;
 
 /// Input formats understood by [`open`] and [`from_reader`].
@@ -826,6 +827,22 @@ mod tests {
         assert!(chunk.is_empty());
         assert!(!reader.fill(&mut chunk), "the end stays the end");
         out
+    }
+
+    /// Hands out its bytes five at a time, then fails with a read error
+    /// instead of reporting the end of the input.
+    pub(crate) struct FailsAtEnd(pub Vec<u8>, pub usize);
+
+    impl std::io::Read for FailsAtEnd {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            if self.1 >= self.0.len() {
+                return Err(std::io::Error::other("disk on fire"));
+            }
+            let n = buf.len().min(self.0.len() - self.1).min(5);
+            buf[..n].copy_from_slice(&self.0[self.1..self.1 + n]);
+            self.1 += n;
+            Ok(n)
+        }
     }
 
     /// A `BufRead` whose `fill_buf` hands out at most `n` bytes.
