@@ -62,19 +62,54 @@ fn is_unit(letters: &[u8]) -> bool {
     }
 }
 
+/// ASCII letters, for the runs [`needs_fold`] skips in a tight loop.
+static IS_ALPHA: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut i = 0;
+    while i < 256 {
+        t[i] = (i as u8).is_ascii_alphabetic();
+        i += 1;
+    }
+    t
+};
+
 /// Cheap check on the ORIGINAL text: could folding change what matches?
+///
+/// Runs of letters and CJK/Hangul characters (most of every title) are
+/// skipped without looking at each byte's meaning; only digits, punctuation,
+/// spaces after one-letter tokens and other non-ASCII characters are
+/// examined.
 pub fn needs_fold(text: &str) -> bool {
     let b = text.as_bytes();
+    let n = b.len();
     let mut prev_alpha = false;
     let mut single_run = 0u32; // consecutive one-character tokens
     let mut tok_len = 0u32;
-    for (i, &x) in b.iter().enumerate() {
+    let mut i = 0;
+    while i < n {
+        let x = b[i];
+        if IS_ALPHA[x as usize] {
+            let st = i;
+            i += 1;
+            while i < n && IS_ALPHA[b[i] as usize] {
+                i += 1;
+            }
+            tok_len += (i - st) as u32;
+            prev_alpha = true;
+            continue;
+        }
         if x >= 0x80 {
             prev_alpha = false;
             tok_len = 0;
-            // Continuation bytes, and lead bytes of CJK ideographs (U+4000–U+9FFF)
-            // and Hangul syllables (U+B000–U+CFFF): nothing to decode.
-            if x < 0xC0 || (0xE4..=0xE9).contains(&x) || (0xEB..=0xEC).contains(&x) {
+            // Lead bytes of CJK ideographs (U+4000–U+9FFF) and Hangul
+            // syllables (U+B000–U+CFFF): three bytes, nothing to decode.
+            if (0xE4..=0xE9).contains(&x) || (0xEB..=0xEC).contains(&x) {
+                i += 3;
+                continue;
+            }
+            // Continuation bytes.
+            if x < 0xC0 {
+                i += 1;
                 continue;
             }
             // Non-ASCII: only letters of other scripts (not CJK/Hangul) can be homoglyphs.
@@ -83,11 +118,9 @@ pub fn needs_fold(text: &str) -> bool {
                     return true;
                 }
             }
-            prev_alpha = false;
-            tok_len = 0;
+            i += 1;
             continue;
         }
-        let alpha = x.is_ascii_alphabetic();
         if x == b' ' {
             if tok_len == 1 {
                 single_run += 1;
@@ -99,13 +132,10 @@ pub fn needs_fold(text: &str) -> bool {
             }
             tok_len = 0;
             prev_alpha = false;
+            i += 1;
             continue;
         }
         tok_len += 1;
-        if alpha {
-            prev_alpha = true;
-            continue;
-        }
         let c = x as char;
         let is_leet = leet(c).is_some();
         if prev_alpha && (is_leet || is_inner_sep(c)) {
@@ -134,7 +164,8 @@ pub fn needs_fold(text: &str) -> bool {
                 return true;
             }
         }
-        prev_alpha = alpha;
+        prev_alpha = false;
+        i += 1;
     }
     false
 }

@@ -122,13 +122,18 @@ pub(crate) struct FuzzyIndex {
     everyday: IdSet,
     /// BASE^i.
     pow: Vec<u64>,
+    /// Bit `c - 'a'` set when some key starts with letter `c`.
+    first_letters: u32,
+    /// Shortest and longest key.
+    key_len: (usize, usize),
+    /// Most digits in any key.
+    max_digits: u32,
 }
 
 /// Scratch for one lookup (token boundaries), reused across items.
 #[derive(Debug, Default)]
 pub(crate) struct FuzzyScratch {
-    /// (start, end) in the text and (start, end) of the folded key in `keybuf`.
-    tokens: Vec<(usize, usize, usize, usize)>,
+    tokens: Vec<Token>,
     keybuf: Vec<u8>,
     ids: Vec<u32>,
     pre: Vec<u64>,
@@ -140,6 +145,67 @@ pub(crate) struct FuzzyScratch {
 }
 
 const MISS_SLOTS: usize = 4096;
+
+/// One token of the text.
+#[derive(Clone, Copy, Debug)]
+struct Token {
+    /// Byte span in the text.
+    start: u32,
+    end: u32,
+    /// Span of the key: in the text itself, or in `keybuf` when letters
+    /// were folded (`célinne` → `celinne`).
+    key_start: u32,
+    key_end: u32,
+    in_buf: bool,
+    /// Holds a `*`.
+    masked: bool,
+    digits: u32,
+    /// `hash(key)`.
+    hash: u64,
+    /// Starts with a letter, so it may be a mark (others are only neighbours).
+    lookup: bool,
+}
+
+impl Token {
+    #[inline]
+    fn key<'a>(&self, text: &'a [u8], keybuf: &'a [u8]) -> &'a [u8] {
+        let src = if self.in_buf { keybuf } else { text };
+        &src[self.key_start as usize..self.key_end as usize]
+    }
+}
+
+/// Byte classes for the tokenizer.
+const SEP: u8 = 0;
+const LETTER: u8 = 1;
+const DIGIT: u8 = 2;
+const STAR: u8 = 3;
+/// Lead byte of a CJK ideograph (U+4000–U+9FFF) or Hangul syllable (U+B000–U+CFFF).
+const CJK: u8 = 4;
+/// Any other non-ASCII byte.
+const HIGH: u8 = 5;
+
+static BYTE_CLASS: [u8; 256] = {
+    let mut t = [SEP; 256];
+    let mut i = 0;
+    while i < 256 {
+        let b = i as u8;
+        t[i] = if b.is_ascii_alphabetic() {
+            LETTER
+        } else if b.is_ascii_digit() {
+            DIGIT
+        } else if b == b'*' {
+            STAR
+        } else if (0xE4 <= b && b <= 0xE9) || b == 0xEB || b == 0xEC {
+            CJK
+        } else if b >= 0x80 {
+            HIGH
+        } else {
+            SEP
+        };
+        i += 1;
+    }
+    t
+};
 
 /// Words of a normalised alias (`a. lange & söhne` has none: not plain ASCII).
 pub(crate) fn words_of(norm: &str) -> Option<Vec<Vec<u8>>> {
@@ -233,6 +299,15 @@ impl FuzzyIndex {
             return;
         }
         let id = self.entries.len() as u32;
+        if key[0].is_ascii_lowercase() {
+            self.first_letters |= 1 << (key[0] - b'a');
+        }
+        self.key_len = if self.entries.is_empty() {
+            (key.len(), key.len())
+        } else {
+            (self.key_len.0.min(key.len()), self.key_len.1.max(key.len()))
+        };
+        self.max_digits = self.max_digits.max(key.iter().filter(|b| b.is_ascii_digit()).count() as u32);
         self.insert_hash(hash(&key), id);
         let mut del = Vec::with_capacity(key.len());
         for i in 0..key.len() {
@@ -261,7 +336,7 @@ impl FuzzyIndex {
                 continue;
             }
             ids.clear();
-            self.lookup(&mut s, w.as_bytes(), false, &mut ids);
+            self.lookup(&mut s.pre, &mut s.suf, w.as_bytes(), false, &mut ids);
             if ids.iter().any(|&id| self.entries[id as usize].which.is_none()) {
                 self.ordinary.insert(hash(w.as_bytes()));
             }
@@ -278,71 +353,36 @@ impl FuzzyIndex {
         self.map.get(&h)
     }
 
-    /// Find approximate mark matches in normalised text.
+    /// Find approximate mark matches in normalised (lower-case) text.
     pub(crate) fn find(&self, s: &mut FuzzyScratch, text: &str, out: &mut Vec<FuzzyHit>) {
         if self.entries.is_empty() {
             return;
         }
-        let bytes = text.as_bytes();
-        // Tokens: runs of letters/digits and `*`; accented Latin letters are
-        // folded to their base letter (`célinne` → `celinne`), and a run
-        // holding any other non-ASCII letter is skipped.
-        s.tokens.clear();
-        s.keybuf.clear();
-        let mut i = 0;
-        while i < bytes.len() {
-            let b = bytes[i];
-            // CJK and Hangul lead bytes (U+4000–U+9FFF, U+B000–U+CFFF): skip
-            // the character without decoding it.
-            if (0xE4..=0xE9).contains(&b) || (0xEB..=0xEC).contains(&b) {
-                i += 3;
-                continue;
-            }
-            let starts = b.is_ascii_alphanumeric()
-                || b == b'*'
-                || (b >= 0x80 && text[i..].chars().next().is_some_and(latin_letter));
-            if !starts {
-                i += if b < 0x80 { 1 } else { text[i..].chars().next().map_or(1, char::len_utf8) };
-                continue;
-            }
-            let st = i;
-            let kst = s.keybuf.len();
-            let mut plain = true;
-            while i < bytes.len() {
-                let b = bytes[i];
-                if b.is_ascii_alphanumeric() || b == b'*' {
-                    s.keybuf.push(b);
-                    i += 1;
-                } else if b >= 0x80 {
-                    let Some(c) = text[i..].chars().next().filter(|&c| latin_letter(c)) else { break };
-                    match base_letter(c) {
-                        Some(a) => s.keybuf.push(a),
-                        None => plain = false,
-                    }
-                    i += c.len_utf8();
-                } else {
-                    break;
-                }
-            }
-            if plain {
-                s.tokens.push((st, i, kst, s.keybuf.len()));
-            } else {
-                s.keybuf.truncate(kst);
-            }
+        if s.misses.len() != MISS_SLOTS {
+            s.misses = vec![0; MISS_SLOTS];
         }
+        self.tokenize(s, text);
+        let bytes = text.as_bytes();
         let mut ids = std::mem::take(&mut s.ids);
         let ntok = s.tokens.len();
-        let keys = std::mem::take(&mut s.keybuf);
         for t in 0..ntok {
-            let (st, en, ks, ke) = s.tokens[t];
-            let tok = &keys[ks..ke];
-            if !tok[0].is_ascii_alphabetic() {
+            let tk = s.tokens[t];
+            if !tk.lookup {
                 continue;
             }
-            let masked = tok.contains(&b'*');
-            let th = hash(tok);
-            if s.misses.len() != MISS_SLOTS {
-                s.misses = vec![0; MISS_SLOTS];
+            let tok = tk.key(bytes, &s.keybuf);
+            let masked = tk.masked;
+            let th = tk.hash;
+            // Exact filters from the index's shape, before any probe: a key
+            // within one edit shares the first letter, is at most one longer
+            // or shorter, and has at most one digit fewer (a masked token:
+            // same length, same first letter).
+            let n = tok.len();
+            if !tok[0].is_ascii_lowercase() || self.first_letters & (1 << (tok[0] - b'a')) == 0 {
+                continue;
+            }
+            if !masked && (n + 1 < self.key_len.0 || n > self.key_len.1 + 1 || tk.digits > self.max_digits + 1) {
+                continue;
             }
             let slot = (th as usize) & (MISS_SLOTS - 1);
             if !masked && s.misses[slot] == th {
@@ -356,17 +396,14 @@ impl FuzzyIndex {
             }
             // Too short for a whole name: only a word of a multi-word name,
             // which needs a neighbour spelling another word of it.
-            if !masked && tok.len() + 1 < self.min_len {
-                let near = |j: usize| {
-                    let (_, _, a, b) = s.tokens[j];
-                    self.name_words.contains(&hash(&keys[a..b]))
-                };
+            if !masked && n + 1 < self.min_len {
+                let near = |j: usize| self.name_words.contains(&s.tokens[j].hash);
                 if !((t > 0 && near(t - 1)) || (t + 1 < ntok && near(t + 1))) {
                     continue;
                 }
             }
             ids.clear();
-            self.lookup(s, tok, masked, &mut ids);
+            self.lookup(&mut s.pre, &mut s.suf, tok, masked, &mut ids);
             if ids.is_empty() && !masked {
                 s.misses[slot] = th;
             }
@@ -374,10 +411,10 @@ impl FuzzyIndex {
                 let e = &self.entries[id as usize];
                 let span = match e.which {
                     None => {
-                        if !masked && self.ordinary.contains(&hash(tok)) {
+                        if !masked && self.ordinary.contains(&th) {
                             continue;
                         }
-                        (st, en)
+                        (tk.start as usize, tk.end as usize)
                     }
                     // One word of a multi-word name: the neighbouring tokens
                     // must spell the other words exactly.
@@ -388,17 +425,17 @@ impl FuzzyIndex {
                             continue;
                         }
                         let first = t - k;
-                        let ok = (0..n).filter(|&j| j != k).all(|j| {
-                            let (_, _, a, b) = s.tokens[first + j];
-                            keys[a..b] == *e.words[j]
-                        }) && (first..first + n - 1).all(|j| {
-                            let gap = &bytes[s.tokens[j].1..s.tokens[j + 1].0];
-                            gap.len() <= 3 && gap.is_ascii()
-                        });
+                        let ok = (0..n)
+                            .filter(|&j| j != k)
+                            .all(|j| s.tokens[first + j].key(bytes, &s.keybuf) == &*e.words[j])
+                            && (first..first + n - 1).all(|j| {
+                                let gap = &bytes[s.tokens[j].end as usize..s.tokens[j + 1].start as usize];
+                                gap.len() <= 3 && gap.is_ascii()
+                            });
                         if !ok {
                             continue;
                         }
-                        (s.tokens[first].0, s.tokens[first + n - 1].1)
+                        (s.tokens[first].start as usize, s.tokens[first + n - 1].end as usize)
                     }
                 };
                 if !out.iter().any(|h| h.target == e.target && h.start == span.0) {
@@ -407,11 +444,111 @@ impl FuzzyIndex {
             }
         }
         s.ids = ids;
-        s.keybuf = keys;
+    }
+
+    /// Tokens: runs of letters/digits and `*` that start with a letter;
+    /// accented Latin letters are folded to their base letter (`célinne` →
+    /// `celinne`, key copied to `keybuf`), and a run holding any other
+    /// non-ASCII letter is skipped. A plain ASCII token's key is the text
+    /// itself, hashed as it is scanned: one pass, no copy.
+    fn tokenize(&self, s: &mut FuzzyScratch, text: &str) {
+        s.tokens.clear();
+        s.keybuf.clear();
+        let bytes = text.as_bytes();
+        let mut i = 0;
+        while i < bytes.len() {
+            let b = bytes[i];
+            let class = BYTE_CLASS[b as usize];
+            if class == SEP {
+                i += 1;
+                continue;
+            }
+            // CJK and Hangul lead bytes (U+4000–U+9FFF, U+B000–U+CFFF): skip
+            // the character without decoding it.
+            if class == CJK {
+                i += 3;
+                continue;
+            }
+            if class == HIGH && !text[i..].chars().next().is_some_and(latin_letter) {
+                i += text[i..].chars().next().map_or(1, char::len_utf8);
+                continue;
+            }
+            let st = i;
+            let mut h = 0u64;
+            let mut digits = 0u32;
+            let mut masked = false;
+            // ASCII run: hash in place.
+            while i < bytes.len() {
+                let b = bytes[i];
+                match BYTE_CLASS[b as usize] {
+                    LETTER => {}
+                    DIGIT => digits += 1,
+                    STAR => masked = true,
+                    _ => break,
+                }
+                h = h.wrapping_mul(BASE).wrapping_add(b as u64);
+                i += 1;
+            }
+            let mut in_buf = false;
+            let mut plain = true;
+            let kst = s.keybuf.len();
+            if i < bytes.len() && BYTE_CLASS[bytes[i] as usize] == HIGH {
+                // A non-ASCII letter inside (or opening) the token: fold the
+                // rest into `keybuf`.
+                let first = text[i..].chars().next().filter(|&c| latin_letter(c));
+                if first.is_some() {
+                    in_buf = true;
+                    s.keybuf.extend_from_slice(&bytes[st..i]);
+                    while i < bytes.len() {
+                        let b = bytes[i];
+                        match BYTE_CLASS[b as usize] {
+                            LETTER | DIGIT | STAR => {
+                                digits += (b as char).is_ascii_digit() as u32;
+                                masked |= b == b'*';
+                                s.keybuf.push(b);
+                                h = h.wrapping_mul(BASE).wrapping_add(b as u64);
+                                i += 1;
+                            }
+                            HIGH => {
+                                let Some(c) = text[i..].chars().next().filter(|&c| latin_letter(c)) else { break };
+                                match base_letter(c) {
+                                    Some(a) => {
+                                        s.keybuf.push(a);
+                                        h = h.wrapping_mul(BASE).wrapping_add(a as u64);
+                                    }
+                                    None => plain = false,
+                                }
+                                i += c.len_utf8();
+                            }
+                            _ => break,
+                        }
+                    }
+                }
+            }
+            if !plain {
+                s.keybuf.truncate(kst);
+                continue;
+            }
+            let (key_start, key_end) = if in_buf { (kst, s.keybuf.len()) } else { (st, i) };
+            // A token opening with a digit is never looked up itself, but
+            // stays a neighbour for the words of multi-word names.
+            let first = if in_buf { s.keybuf[kst] } else { bytes[st] };
+            s.tokens.push(Token {
+                start: st as u32,
+                end: i as u32,
+                key_start: key_start as u32,
+                key_end: key_end as u32,
+                in_buf,
+                masked,
+                digits,
+                hash: mix(h, key_end - key_start),
+                lookup: first.is_ascii_alphabetic(),
+            });
+        }
     }
 
     /// Entries one edit from a token (or matching a masked token), verified.
-    fn lookup(&self, s: &mut FuzzyScratch, tok: &[u8], masked: bool, out: &mut Vec<u32>) {
+    fn lookup(&self, pre: &mut Vec<u64>, suf: &mut Vec<u64>, tok: &[u8], masked: bool, out: &mut Vec<u32>) {
         let n = tok.len();
         if masked {
             // Exactly one mask, not the first letter.
@@ -437,16 +574,16 @@ impl FuzzyIndex {
         }
         // Prefix hashes pre[i] = h(tok[..i]), suffix hashes suf[i] = h(tok[i..]).
         let pow = &self.pow;
-        s.pre.clear();
-        s.pre.push(0);
+        pre.clear();
+        pre.push(0);
         for &b in tok {
-            let last = *s.pre.last().unwrap_or(&0);
-            s.pre.push(last.wrapping_mul(BASE).wrapping_add(b as u64));
+            let last = *pre.last().unwrap_or(&0);
+            pre.push(last.wrapping_mul(BASE).wrapping_add(b as u64));
         }
-        s.suf.clear();
-        s.suf.resize(n + 1, 0);
+        suf.clear();
+        suf.resize(n + 1, 0);
         for i in (0..n).rev() {
-            s.suf[i] = s.suf[i + 1].wrapping_add((tok[i] as u64).wrapping_mul(pow[n - 1 - i]));
+            suf[i] = suf[i + 1].wrapping_add((tok[i] as u64).wrapping_mul(pow[n - 1 - i]));
         }
         let check = |ids: &Vec<u32>, out: &mut Vec<u32>| {
             for &id in ids {
@@ -464,7 +601,7 @@ impl FuzzyIndex {
             }
         };
         // The token itself (keys one deletion away: `addidas` ⊃ `adidas`).
-        if let Some(ids) = self.probe(mix(s.pre[n], n)) {
+        if let Some(ids) = self.probe(mix(pre[n], n)) {
             check(ids, out);
         }
         // Each one-character deletion of the token.
@@ -472,7 +609,7 @@ impl FuzzyIndex {
             if i > 0 && tok[i] == tok[i - 1] {
                 continue; // same string as deleting i-1
             }
-            let h = s.pre[i].wrapping_mul(pow[n - 1 - i]).wrapping_add(s.suf[i + 1]);
+            let h = pre[i].wrapping_mul(pow[n - 1 - i]).wrapping_add(suf[i + 1]);
             if let Some(ids) = self.probe(mix(h, n - 1)) {
                 check(ids, out);
             }
