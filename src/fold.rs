@@ -73,6 +73,33 @@ static IS_ALPHA: [bool; 256] = {
     t
 };
 
+/// The end of the run of ASCII letters starting at `i`: eight bytes at a
+/// time, then byte by byte.
+#[inline]
+pub(crate) fn letter_run_end(b: &[u8], mut i: usize) -> usize {
+    const LO: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    const HI: u64 = 0x8080_8080_8080_8080;
+    while let Some(chunk) = b.get(i..i + 8) {
+        let w = u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8]));
+        // Per byte: x | 0x20 in 'a'..='z' and x < 0x80. No carries cross
+        // bytes: (x & 0x7f) + 0x1f ≤ 0x9e.
+        let y = w | 0x2020_2020_2020_2020;
+        let t = y & LO;
+        let ge_a = t.wrapping_add(0x1f1f_1f1f_1f1f_1f1f) & HI;
+        let gt_z = t.wrapping_add(0x0505_0505_0505_0505) & HI;
+        let letters = ge_a & !gt_z & !(y & HI);
+        let other = !letters & HI;
+        if other != 0 {
+            return i + (other.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    while i < b.len() && IS_ALPHA[b[i] as usize] {
+        i += 1;
+    }
+    i
+}
+
 /// Cheap check on the ORIGINAL text: could folding change what matches?
 ///
 /// Runs of letters and CJK/Hangul characters (most of every title) are
@@ -90,10 +117,7 @@ pub fn needs_fold(text: &str) -> bool {
         let x = b[i];
         if IS_ALPHA[x as usize] {
             let st = i;
-            i += 1;
-            while i < n && IS_ALPHA[b[i] as usize] {
-                i += 1;
-            }
+            i = letter_run_end(b, i + 1);
             tok_len += (i - st) as u32;
             prev_alpha = true;
             continue;
@@ -312,6 +336,22 @@ mod tests {
         let mut f = Folded::default();
         f.set(s);
         f.text
+    }
+
+    #[test]
+    fn letter_runs() {
+        for s in ["", "a", "abc def", "abcdefghijklmnop", "ABCxyzQRSTUVW1", "ab@[`{_z", "héllo", "zzzzzzzz zz", "AZaz09"] {
+            let b = s.as_bytes();
+            for i in 0..=b.len() {
+                let want = i + b[i..].iter().take_while(|x| x.is_ascii_alphabetic()).count();
+                assert_eq!(letter_run_end(b, i), want, "{s:?} from {i}");
+            }
+        }
+        for x in 0..=255u8 {
+            let b = [b'a', b'b', b'c', x, b'd', b'e', b'f', b'g', b'h'];
+            let want = if x.is_ascii_alphabetic() { 9 } else { 3 };
+            assert_eq!(letter_run_end(&b, 0), want, "byte {x:#x}");
+        }
     }
 
     #[test]
