@@ -147,7 +147,8 @@ pub(crate) struct Compiled {
     /// For each regex in the set, the rule index.
     pub regex_rules: Vec<u32>,
     /// HS prefix → category, by prefix length.
-    pub hs: HashMap<String, u8>,
+    /// HS prefix (see [`hs_key`]) → category.
+    pub hs: HashMap<u64, u8, std::hash::BuildHasherDefault<crate::fuzzy::IdHasher>>,
     pub compat_window: usize,
     pub parties: HashMap<String, Vec<PartyRef>>,
     pub party_rules: (Option<u32>, Option<u32>),
@@ -340,6 +341,21 @@ fn clamp_weight(b: &mut Builder, w: &toml::Spanned<f64>, file: usize) -> f64 {
 }
 
 /// Compile a ruleset. All errors are reported together.
+/// Key of an HS prefix of up to 10 ASCII digits: length and value, mixed
+/// bijectively (distinct prefixes never share a key) so that the map needs
+/// no string hashing per item.
+pub(crate) fn hs_key(digits: &[u8]) -> u64 {
+    let mut v = 0u64;
+    for &d in digits {
+        v = v * 10 + (d - b'0') as u64;
+    }
+    let mut x = v | ((digits.len() as u64) << 40);
+    x ^= x >> 31;
+    x = x.wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    x ^= x >> 29;
+    x
+}
+
 pub(crate) fn compile(rs: &Ruleset) -> Result<Compiled, RulesetError> {
     let mut b = Builder {
         rs,
@@ -408,7 +424,7 @@ pub(crate) fn compile(rs: &Ruleset) -> Result<Compiled, RulesetError> {
     }
 
     // --- categories -------------------------------------------------------
-    let mut hs = HashMap::new();
+    let mut hs: HashMap<u64, u8, std::hash::BuildHasherDefault<crate::fuzzy::IdHasher>> = HashMap::default();
     let mut nice_to_cats: HashMap<u32, u16> = HashMap::new();
     for (fi, f) in rs.files.iter().enumerate() {
         for c in &f.category {
@@ -431,7 +447,7 @@ pub(crate) fn compile(rs: &Ruleset) -> Result<Compiled, RulesetError> {
                     );
                     continue;
                 }
-                hs.insert(digits, ci);
+                hs.insert(hs_key(digits.as_bytes()), ci);
             }
             for w in &c.words {
                 if !b.literal(w.get_ref(), Target::Word { cat: ci }) {

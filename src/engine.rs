@@ -784,13 +784,20 @@ impl Engine {
     fn categorize(&self, s: &Scratch, item: &Item) -> (u8, std::borrow::Cow<'static, str>) {
         let c = &*self.inner;
         if let Some(hs) = item.hs_code.as_deref() {
-            let digits: String = hs.chars().filter(|c| c.is_ascii_digit()).collect();
-            let mut len = digits.len().min(10);
-            while len >= 2 {
-                if let Some(&cat) = c.hs.get(&digits[..len]) {
-                    return (cat, format!("hs:{}", &digits[..len]).into());
+            // The first ten digits; the longest recorded prefix wins.
+            let mut digits = [0u8; 10];
+            let mut n = 0;
+            for d in hs.bytes().filter(u8::is_ascii_digit).take(10) {
+                digits[n] = d;
+                n += 1;
+            }
+            for len in (2..=n).rev() {
+                if let Some(&cat) = c.hs.get(&crate::compile::hs_key(&digits[..len])) {
+                    let mut source = String::with_capacity(3 + len);
+                    source.push_str("hs:");
+                    source.extend(digits[..len].iter().map(|&d| d as char));
+                    return (cat, source.into());
                 }
-                len -= 1;
             }
         }
         let mut best: Option<u8> = None;
