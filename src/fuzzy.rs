@@ -77,6 +77,50 @@ fn hash(s: &[u8]) -> u64 {
     mix(h, s.len())
 }
 
+/// Hash of a token for the word sets (everyday words, name words, the miss
+/// cache): a few wide reads instead of a multiply per byte (as in wyhash).
+/// The deletion map keeps the polynomial [`hash`], whose prefix and suffix
+/// parts give every deletion's hash in O(1).
+#[inline]
+fn set_hash(k: &[u8]) -> u64 {
+    #[inline]
+    fn r64(k: &[u8], i: usize) -> u64 {
+        u64::from_le_bytes(k[i..i + 8].try_into().unwrap_or([0; 8]))
+    }
+    #[inline]
+    fn r32(k: &[u8], i: usize) -> u64 {
+        u32::from_le_bytes(k[i..i + 4].try_into().unwrap_or([0; 4])) as u64
+    }
+    #[inline]
+    fn mum(a: u64, b: u64) -> u64 {
+        let r = (a as u128).wrapping_mul(b as u128);
+        (r as u64) ^ ((r >> 64) as u64)
+    }
+    const P0: u64 = 0xa076_1d64_78bd_642f;
+    const P1: u64 = 0xe703_7ed1_a0b4_28db;
+    let n = k.len();
+    let mut seed = P0 ^ (n as u64);
+    let (a, b) = if n <= 16 {
+        if n >= 8 {
+            (r64(k, 0), r64(k, n - 8))
+        } else if n >= 4 {
+            (r32(k, 0) << 32 | r32(k, n - 4), 0)
+        } else if n > 0 {
+            (((k[0] as u64) << 16) | ((k[n / 2] as u64) << 8) | k[n - 1] as u64, 0)
+        } else {
+            (0, 0)
+        }
+    } else {
+        let mut i = 0;
+        while n - i > 16 {
+            seed = mum(r64(k, i) ^ P1, r64(k, i + 8) ^ seed);
+            i += 16;
+        }
+        (r64(k, n - 16), r64(k, n - 8))
+    };
+    mum(P1 ^ (n as u64), mum(a ^ P1, b ^ seed))
+}
+
 /// One indexed key: a whole name, or one word of a multi-word name.
 #[derive(Debug)]
 struct Entry {
@@ -160,7 +204,7 @@ struct Token {
     /// Holds a `*`.
     masked: bool,
     digits: u32,
-    /// `hash(key)`.
+    /// `set_hash(key)`.
     hash: u64,
     /// Starts with a letter, so it may be a mark (others are only neighbours).
     lookup: bool,
@@ -281,7 +325,7 @@ impl FuzzyIndex {
         self.add_entry(full, words.clone(), None, target);
         if words.len() > 1 {
             for w in words.iter() {
-                self.name_words.insert(hash(w));
+                self.name_words.insert(set_hash(w));
             }
             for (i, w) in words.iter().enumerate() {
                 if w.len() >= WORD_MIN && w.iter().all(|b| b.is_ascii_alphabetic()) {
@@ -321,8 +365,8 @@ impl FuzzyIndex {
 
     /// Mark a token as ordinary: it is never reported as a misspelt mark.
     pub(crate) fn add_ordinary(&mut self, word: &[u8]) {
-        self.ordinary.insert(hash(word));
-        self.everyday.insert(hash(word));
+        self.ordinary.insert(set_hash(word));
+        self.everyday.insert(set_hash(word));
     }
 
     /// Everyday words that are one edit from some whole name, so lookups
@@ -338,9 +382,9 @@ impl FuzzyIndex {
             ids.clear();
             self.lookup(&mut s.pre, &mut s.suf, w.as_bytes(), false, &mut ids);
             if ids.iter().any(|&id| self.entries[id as usize].which.is_none()) {
-                self.ordinary.insert(hash(w.as_bytes()));
+                self.ordinary.insert(set_hash(w.as_bytes()));
             }
-            self.everyday.insert(hash(w.as_bytes()));
+            self.everyday.insert(set_hash(w.as_bytes()));
         }
     }
 
@@ -474,19 +518,16 @@ impl FuzzyIndex {
                 continue;
             }
             let st = i;
-            let mut h = 0u64;
             let mut digits = 0u32;
             let mut masked = false;
-            // ASCII run: hash in place.
-            while i < bytes.len() {
-                let b = bytes[i];
-                match BYTE_CLASS[b as usize] {
-                    LETTER => {}
-                    DIGIT => digits += 1,
-                    STAR => masked = true,
+            // ASCII run: letters eight at a time, digits and masks one by one.
+            loop {
+                i = crate::fold::letter_run_end(bytes, i);
+                match bytes.get(i).map(|&b| BYTE_CLASS[b as usize]) {
+                    Some(DIGIT) => digits += 1,
+                    Some(STAR) => masked = true,
                     _ => break,
                 }
-                h = h.wrapping_mul(BASE).wrapping_add(b as u64);
                 i += 1;
             }
             let mut in_buf = false;
@@ -503,19 +544,15 @@ impl FuzzyIndex {
                         let b = bytes[i];
                         match BYTE_CLASS[b as usize] {
                             LETTER | DIGIT | STAR => {
-                                digits += (b as char).is_ascii_digit() as u32;
+                                digits += b.is_ascii_digit() as u32;
                                 masked |= b == b'*';
                                 s.keybuf.push(b);
-                                h = h.wrapping_mul(BASE).wrapping_add(b as u64);
                                 i += 1;
                             }
                             HIGH => {
                                 let Some(c) = text[i..].chars().next().filter(|&c| latin_letter(c)) else { break };
                                 match base_letter(c) {
-                                    Some(a) => {
-                                        s.keybuf.push(a);
-                                        h = h.wrapping_mul(BASE).wrapping_add(a as u64);
-                                    }
+                                    Some(a) => s.keybuf.push(a),
                                     None => plain = false,
                                 }
                                 i += c.len_utf8();
@@ -532,7 +569,8 @@ impl FuzzyIndex {
             let (key_start, key_end) = if in_buf { (kst, s.keybuf.len()) } else { (st, i) };
             // A token opening with a digit is never looked up itself, but
             // stays a neighbour for the words of multi-word names.
-            let first = if in_buf { s.keybuf[kst] } else { bytes[st] };
+            let key = if in_buf { &s.keybuf[kst..] } else { &bytes[st..i] };
+            let (first, hash) = (key[0], set_hash(key));
             s.tokens.push(Token {
                 start: st as u32,
                 end: i as u32,
@@ -541,7 +579,7 @@ impl FuzzyIndex {
                 in_buf,
                 masked,
                 digits,
-                hash: mix(h, key_end - key_start),
+                hash,
                 lookup: first.is_ascii_alphabetic(),
             });
         }
