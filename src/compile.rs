@@ -93,6 +93,7 @@ pub(crate) enum Target {
     CompatBefore,
     CompatAfter,
     CompatAccessory,
+    CompatCover,
 }
 
 /// One automaton pattern.
@@ -678,6 +679,9 @@ pub(crate) fn compile(rs: &Ruleset) -> Result<Compiled, RulesetError> {
             }
             for w in &c.accessory {
                 b.literal(w.get_ref(), Target::CompatAccessory);
+            }
+            for w in &c.cover {
+                b.literal(w.get_ref(), Target::CompatCover);
             }
             if let Some(w) = c.window {
                 compat_window = w;

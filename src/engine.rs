@@ -41,6 +41,8 @@ pub struct Scratch {
     guards: Vec<(usize, usize)>,
     cues_before: Vec<(usize, usize)>,
     cues_after: Vec<(usize, usize)>,
+    /// Starts of cover words (贴膜, case) in the current field.
+    covers: Vec<usize>,
     words: [u16; 9],
     word_first: [usize; 9],
     term_hits: Vec<TermHit>,
@@ -246,6 +248,7 @@ impl Engine {
             Target::Guard { guard } => format!("guard `{}`", c.guards[guard as usize].0),
             Target::CompatBefore | Target::CompatAfter => "compatibility cue".to_string(),
             Target::CompatAccessory => "accessory word".to_string(),
+            Target::CompatCover => "cover word".to_string(),
         }
     }
 
@@ -834,6 +837,7 @@ impl Engine {
         s.guards.clear();
         s.cues_before.clear();
         s.cues_after.clear();
+        s.covers.clear();
         // Where the first accessory word starts (usize::MAX: none).
         let mut accessory = usize::MAX;
         let norm = &s.norm.text;
@@ -892,6 +896,7 @@ impl Engine {
                     Target::CompatBefore => s.cues_before.push((h.start, h.end)),
                     Target::CompatAfter => s.cues_after.push((h.start, h.end)),
                     Target::CompatAccessory => accessory = accessory.min(h.start),
+                    Target::CompatCover => s.covers.push(h.start),
                     Target::Word { cat } if field == 0 => {
                         s.words[cat as usize] += 1;
                         s.word_first[cat as usize] = s.word_first[cat as usize].min(h.start);
@@ -1189,18 +1194,29 @@ impl Engine {
             // The accessory comes first (`手机壳 华为p20`, `硒鼓 HP LaserJet`);
             // a device title that lists its own parts later (`lenovo ideapad
             // 320 … backlit keyboard`) keeps its brand.
+            let next_mark = cands[i + 1..].iter().find(|c2| c2.start >= en);
+            let glued_mark = next_mark
+                .is_some_and(|c2| gap(en, c2.start) <= 1 && (c2.mark != cands[i].mark || c2.kind == AliasKind::Model));
+            let with_model = || {
+                model_token(&norm[en..])
+                    || next_mark.is_some_and(|c2| {
+                        c2.mark == cands[i].mark && c2.kind == AliasKind::Model && gap(en, c2.start) <= 1
+                    })
+            };
             let device = accessory < st && !opens_title() && {
-                let next_mark = cands[i + 1..].iter().find(|c2| c2.start >= en);
-                let glued_mark = next_mark.is_some_and(|c2| {
-                    gap(en, c2.start) <= 1 && (c2.mark != cands[i].mark || c2.kind == AliasKind::Model)
-                });
                 let after_mark = i > first_cand && {
                     let p = &cands[i - 1];
                     p.end <= st && gap(p.end, st) <= 1 && p.mark != cands[i].mark
                 };
                 glued_mark || after_mark || model_token(&norm[en..])
             };
-            if before || after || chained || device {
+            // A device by brand and model, then a cover word that is the
+            // product (`华为MateBook X Pro 2019款笔记本外壳保护贴膜`, `samsung
+            // galaxy s21 case`), even opening the title; not a cover that
+            // comes with the device (`送钢化膜`, `with case`).
+            let covered =
+                || with_model() && s.covers.iter().any(|&cs| cs >= en && !norm.get(..cs).is_some_and(ends_with_gift));
+            if before || after || chained || device || covered() {
                 cands[i].compat = true;
                 prev_compat_end = Some(en);
             }
@@ -1252,6 +1268,22 @@ fn model_token(rest: &str) -> bool {
 /// Words allowed between a compatibility cue and its mark.
 const FILLERS: &[&str] = &["the", "your", "my", "all", "new", "any", "most", "a", "an", "apple", "genuine", "original"];
 /// Words allowed between two marks of one compatibility chain.
+/// Words that make a cover word part of a bundle, not the product: `送钢化膜`
+/// (free screen protector), `+ 贴膜`, `with case`.
+const GIFTS: &[&str] = &["送", "赠", "附", "含", "带", "配", "加", "with", "free", "plus", "+", "&", "and", "w/"];
+
+/// Does `before` (the text up to a cover word) end with a gift word?
+fn ends_with_gift(before: &str) -> bool {
+    let t = before.trim_end_matches([' ', '-', ':', '(', '[', '（', '【']);
+    GIFTS.iter().any(|g| {
+        t.ends_with(g) && {
+            // A Latin gift word must be a whole word (`with`, not `forwith`).
+            let rest = &t[..t.len() - g.len()];
+            !g.as_bytes()[0].is_ascii_alphabetic() || !rest.ends_with(|c: char| c.is_ascii_alphanumeric())
+        }
+    })
+}
+
 const JOINERS: &[&str] = &["and", "or", "und", "et", "y", "和", "及", "与", "或", "및", "와", "과"];
 
 /// Whether the words of `gap` (letters and digits runs) are all in `allowed`.

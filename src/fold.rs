@@ -340,7 +340,9 @@ mod tests {
 
     #[test]
     fn letter_runs() {
-        for s in ["", "a", "abc def", "abcdefghijklmnop", "ABCxyzQRSTUVW1", "ab@[`{_z", "héllo", "zzzzzzzz zz", "AZaz09"] {
+        for s in
+            ["", "a", "abc def", "abcdefghijklmnop", "ABCxyzQRSTUVW1", "ab@[`{_z", "héllo", "zzzzzzzz zz", "AZaz09"]
+        {
             let b = s.as_bytes();
             for i in 0..=b.len() {
                 let want = i + b[i..].iter().take_while(|x| x.is_ascii_alphabetic()).count();

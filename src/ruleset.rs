@@ -342,6 +342,12 @@ pub struct CompatDef {
     /// (`格力美的海尔`) names the device the accessory fits.
     #[serde(default)]
     pub accessory: Vec<Spanned<String>>,
+    /// Cover words (贴膜, 手机壳, case): accessories that are the whole
+    /// product, so a device named by brand and model before one
+    /// (`华为MateBook X Pro 保护贴膜`, `Samsung Galaxy S21 case`) is what it
+    /// fits, even at the start of the title.
+    #[serde(default)]
+    pub cover: Vec<Spanned<String>>,
 }
 
 /// Evidence weights.
