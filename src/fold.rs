@@ -100,6 +100,31 @@ pub(crate) fn letter_run_end(b: &[u8], mut i: usize) -> usize {
     i
 }
 
+/// A character that makes [`needs_fold`] say yes: a homoglyph or an
+/// invisible character outside CJK and Hangul. Characters of the Basic
+/// Multilingual Plane are answered from a bitmap built once (8 KB), instead of
+/// a binary search of the confusables table per character.
+fn fold_trigger(c: char) -> bool {
+    fn slow(c: char) -> bool {
+        !is_cjk_or_hangul(c) && (confusable(c).is_some() || is_invisible(c))
+    }
+    static BMP: std::sync::OnceLock<Vec<u64>> = std::sync::OnceLock::new();
+    let cp = c as u32;
+    if cp > 0xFFFF {
+        return slow(c);
+    }
+    let bits = BMP.get_or_init(|| {
+        let mut v = vec![0u64; 0x10000 / 64];
+        for cp in 0x80..0x10000u32 {
+            if char::from_u32(cp).is_some_and(slow) {
+                v[(cp / 64) as usize] |= 1 << (cp % 64);
+            }
+        }
+        v
+    });
+    bits[(cp / 64) as usize] & (1 << (cp % 64)) != 0
+}
+
 /// Cheap check on the ORIGINAL text: could folding change what matches?
 ///
 /// Runs of letters and CJK/Hangul characters (most of every title) are
@@ -138,11 +163,13 @@ pub fn needs_fold(text: &str) -> bool {
             }
             // Non-ASCII: only letters of other scripts (not CJK/Hangul) can be homoglyphs.
             if let Some(c) = text.get(i..).and_then(|s| s.chars().next()) {
-                if !is_cjk_or_hangul(c) && (confusable(c).is_some() || is_invisible(c)) {
+                if fold_trigger(c) {
                     return true;
                 }
+                i += c.len_utf8();
+            } else {
+                i += 1;
             }
-            i += 1;
             continue;
         }
         if x == b' ' {
@@ -336,6 +363,16 @@ mod tests {
         let mut f = Folded::default();
         f.set(s);
         f.text
+    }
+
+    #[test]
+    fn fold_trigger_bitmap_agrees_with_the_tables() {
+        for cp in (0x80..0x3_0000u32).step_by(7) {
+            if let Some(c) = char::from_u32(cp) {
+                let want = !is_cjk_or_hangul(c) && (confusable(c).is_some() || is_invisible(c));
+                assert_eq!(fold_trigger(c), want, "U+{cp:04X}");
+            }
+        }
     }
 
     #[test]

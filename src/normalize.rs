@@ -160,8 +160,23 @@ fn is_stable(c: char) -> bool {
 /// Whether any character of a non-ASCII text changes under normalisation
 /// (other than ASCII lower-casing, which keeps offsets).
 fn needs_folding(s: &str) -> bool {
-    for c in s.chars() {
-        if c.is_ascii() || is_stable(c) {
+    let b = s.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        let x = b[i];
+        // ASCII, and the lead bytes of U+5000–U+9FFF and U+B000–U+CFFF
+        // (all CJK ideographs or Hangul syllables, so stable): no decoding.
+        if x < 0x80 {
+            i += 1;
+            continue;
+        }
+        if (0xE5..=0xE9).contains(&x) || (0xEB..=0xEC).contains(&x) {
+            i += 3;
+            continue;
+        }
+        let Some(c) = s.get(i..).and_then(|t| t.chars().next()) else { return true };
+        i += c.len_utf8();
+        if is_stable(c) {
             continue;
         }
         if is_invisible(c) || is_combining(c) || c.is_uppercase() {
