@@ -47,11 +47,24 @@ pub(crate) struct Mark {
 #[derive(Debug)]
 pub(crate) enum RuleKind {
     Terms,
-    Regex { regex: Regex },
-    Proximity { near: Vec<u32>, window: usize },
-    Price { ratio: f64 },
+    /// `non_ascii`: every match holds a non-ASCII character (`[가-힣]st`), so
+    /// the regex need not run on all-ASCII text.
+    Regex {
+        regex: Regex,
+        non_ascii: bool,
+    },
+    Proximity {
+        near: Vec<u32>,
+        window: usize,
+    },
+    Price {
+        ratio: f64,
+    },
     Party,
-    Category { when: Vec<u32>, without_mark: bool },
+    Category {
+        when: Vec<u32>,
+        without_mark: bool,
+    },
 }
 
 /// A compiled rule.
@@ -342,6 +355,26 @@ fn clamp_weight(b: &mut Builder, w: &toml::Spanned<f64>, file: usize) -> f64 {
 }
 
 /// Compile a ruleset. All errors are reported together.
+/// Whether every match of `pattern` contains a non-ASCII character, from its
+/// syntax tree: a literal or class outside ASCII in every branch. `false`
+/// when unsure, so the answer only ever skips work that cannot match.
+pub(crate) fn needs_non_ascii(pattern: &str) -> bool {
+    use regex_syntax::hir::{Class, Hir, HirKind};
+    fn req(h: &Hir) -> bool {
+        match h.kind() {
+            HirKind::Literal(l) => l.0.iter().any(|&b| b >= 0x80),
+            HirKind::Class(Class::Unicode(c)) => c.ranges().iter().all(|r| r.start() as u32 >= 0x80),
+            HirKind::Class(Class::Bytes(c)) => c.ranges().iter().all(|r| r.start() >= 0x80),
+            HirKind::Concat(xs) => xs.iter().any(req),
+            HirKind::Alternation(xs) => xs.iter().all(req),
+            HirKind::Repetition(r) => r.min >= 1 && req(&r.sub),
+            HirKind::Capture(c) => req(&c.sub),
+            HirKind::Empty | HirKind::Look(_) => false,
+        }
+    }
+    regex_syntax::ParserBuilder::new().build().parse(pattern).is_ok_and(|h| req(&h))
+}
+
 /// Key of an HS prefix of up to 10 ASCII digits: length and value, mixed
 /// bijectively (distinct prefixes never share a key) so that the map needs
 /// no string hashing per item.
@@ -775,7 +808,7 @@ pub(crate) fn compile(rs: &Ruleset) -> Result<Compiled, RulesetError> {
                                     }
                                 }
                             }
-                            RuleKind::Regex { regex: re }
+                            RuleKind::Regex { regex: re, non_ascii: needs_non_ascii(p.get_ref()) }
                         }
                         Err(e) => {
                             let msg = e.to_string();
@@ -1017,4 +1050,21 @@ pub(crate) fn compile(rs: &Ruleset) -> Result<Compiled, RulesetError> {
 
 fn marks_id(marks: &[Mark], idx: u32, current: &str) -> String {
     marks.get(idx as usize).map(|m| m.id.clone()).unwrap_or_else(|| current.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::needs_non_ascii;
+
+    #[test]
+    fn regexes_that_need_non_ascii_text() {
+        assert!(needs_non_ascii("[가-힣]st(?:$|[^a-z0-9가-힣])|카피(?:[^바]|$)"));
+        assert!(needs_non_ascii("高仿"));
+        assert!(needs_non_ascii("(?:正品)+x"));
+        assert!(!needs_non_ascii("(?:^|[^a-z0-9])a货|aaa"));
+        assert!(!needs_non_ascii("高仿|replica"));
+        assert!(!needs_non_ascii("(?:正品)*x"));
+        assert!(!needs_non_ascii("[^a-z]st"), "a negated class matches ASCII too");
+        assert!(!needs_non_ascii("("), "unparsable: unsure");
+    }
 }

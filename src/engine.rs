@@ -495,8 +495,12 @@ impl Engine {
             let from_set = c.regex_set.as_ref().map(|set| set.matches(&s.norm.text));
             let set_rules = from_set.iter().flat_map(|m| m.iter()).map(|idx| c.regex_rules[idx]);
             let gated: Vec<u32> = std::mem::take(&mut s.gates);
+            let ascii_text = s.norm.text.is_ascii();
             for ri in set_rules.chain(gated.iter().copied()) {
-                if let RuleKind::Regex { regex } = &c.rules[ri as usize].kind {
+                if let RuleKind::Regex { regex, non_ascii } = &c.rules[ri as usize].kind {
+                    if *non_ascii && ascii_text {
+                        continue;
+                    }
                     let t0 = s.profile.as_ref().map(|_| std::time::Instant::now());
                     let found = regex.find(&s.norm.text);
                     if let (Some(p), Some(t0)) = (s.profile.as_mut(), t0) {
