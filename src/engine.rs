@@ -735,7 +735,7 @@ impl Engine {
             r.push_str(prefix);
             r.push_str(if selected { "selected" } else { "not selected" });
             r.push_str(" by keyed hash with seed ");
-            r.push_str(itoa_u64(self.seed).as_str());
+            push_u64(&mut r, self.seed);
             reasons.push(r);
         }
         if let Some((r, _)) = advice_reason {
@@ -1340,8 +1340,19 @@ fn join_classes(c: &[u32]) -> String {
     c.iter().map(|x| x.to_string()).collect::<Vec<_>>().join(", ")
 }
 
-fn itoa_u64(x: u64) -> String {
-    x.to_string()
+/// Append the decimal digits of `x` without a temporary string.
+fn push_u64(out: &mut String, mut x: u64) {
+    let mut buf = [0u8; 20];
+    let mut i = buf.len();
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (x % 10) as u8;
+        x /= 10;
+        if x == 0 {
+            break;
+        }
+    }
+    out.extend(buf[i..].iter().map(|&d| d as char));
 }
 
 /// Noisy-OR accumulator: risk = 1 − Π(1 − w).
