@@ -119,12 +119,21 @@ impl Layout {
 
     /// Parse `bytes`, line `line` (data row `row`) without its line end, into
     /// `item`, reusing its buffers; on error `item` is left unspecified.
-    pub(crate) fn parse(&self, line_no: u64, row: u64, bytes: &[u8], item: &mut Item) -> Result<(), RecordError> {
-        let mut line: &[u8] = bytes;
+    /// `text` is the line as text, when the caller has validated it.
+    pub(crate) fn parse(
+        &self,
+        line_no: u64,
+        row: u64,
+        bytes: &[u8],
+        text: Option<&str>,
+        item: &mut Item,
+    ) -> Result<(), RecordError> {
+        let (mut line, mut text) = (bytes, text);
         if line_no == 1 {
             line = line.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(line);
+            text = text.map(|t| t.strip_prefix('\u{FEFF}').unwrap_or(t));
         }
-        let text = match std::str::from_utf8(line) {
+        let text = match text.map_or_else(|| std::str::from_utf8(line), Ok) {
             Ok(t) => t,
             Err(e) => {
                 return Err(self.error(
@@ -536,7 +545,7 @@ impl<R: BufRead> Iterator for JsonlRecords<R> {
                     }
                     self.row += 1;
                     let mut item = Item::default();
-                    return Some(self.layout.parse(self.line, self.row, &self.buf, &mut item).map(|()| item));
+                    return Some(self.layout.parse(self.line, self.row, &self.buf, None, &mut item).map(|()| item));
                 }
                 Ok(Some(false)) => {
                     self.row += 1;
