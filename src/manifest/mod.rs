@@ -513,28 +513,20 @@ pub(crate) fn utf8(bytes: &[u8]) -> Option<&str> {
 }
 
 /// `s.trim()`, without decoding characters when both ends are plainly
-/// not whitespace (an ASCII letter, digit or sign, or a CJK character).
+/// not whitespace (most fields).
 #[inline]
 pub(crate) fn trim(s: &str) -> &str {
-    let b = s.as_bytes();
-    let (Some(&first), Some(&last)) = (b.first(), b.last()) else { return s };
-    // The lead byte of the last character (at most 3 continuation bytes).
-    let tail = b.len().saturating_sub(4);
-    let last =
-        if last < 0x80 { last } else { b[tail..].iter().rev().copied().find(|&c| c & 0xC0 != 0x80).unwrap_or(0) };
-    if may_lead_whitespace(first) || may_lead_whitespace(last) {
+    let (Some(&first), Some(&last)) = (s.as_bytes().first(), s.as_bytes().last()) else { return s };
+    // Unicode whitespace is ASCII, or U+0085, U+00A0 (lead C2), U+1680
+    // (E1), U+2000..U+205F (E2) or U+3000 (E3), whose last bytes are
+    // 80..8A, 9F, A0, A8, A9 or AF.
+    let may_start = first <= b' ' || matches!(first, 0xC2 | 0xE1 | 0xE2 | 0xE3);
+    let may_end = last <= b' ' || matches!(last, 0x80..=0x8A | 0x9F | 0xA0 | 0xA8 | 0xA9 | 0xAF);
+    if may_start || may_end {
         s.trim()
     } else {
         s
     }
-}
-
-/// Whether a character starting with byte `b` may be whitespace: ASCII
-/// controls and space, and the leads of U+0085, U+00A0 (C2), U+1680 (E1),
-/// U+2000..U+205F (E2) and U+3000 (E3). Continuation bytes count as may-be.
-#[inline]
-fn may_lead_whitespace(b: u8) -> bool {
-    b <= b' ' || (0x80..0xC0).contains(&b) || matches!(b, 0xC2 | 0xE1 | 0xE2 | 0xE3)
 }
 
 /// `*dst = s`, reusing `dst`'s buffer.
@@ -545,7 +537,7 @@ pub(crate) fn set_text(dst: &mut String, s: &str) {
 }
 
 /// `*dst = s.map(str::to_string)`, reusing `dst`'s buffer when there is one.
-#[inline]
+#[inline(always)]
 pub(crate) fn set_opt_text(dst: &mut Option<String>, s: Option<&str>) {
     match (dst.as_mut(), s) {
         (Some(d), Some(s)) => set_text(d, s),
