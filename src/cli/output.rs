@@ -1,6 +1,5 @@
 //! Verdict writers (JSONL, CSV, table) and the run summary.
 
-use std::collections::BTreeMap;
 use std::io::Write;
 
 use anyhow::Result;
@@ -276,15 +275,28 @@ fn write_csv_row(out: &mut dyn Write, fields: &[String]) -> std::io::Result<()> 
 /// Counts per category and level, for `--summary`.
 #[derive(Default)]
 pub struct Summary {
-    /// category → [count per level], selected, flagged (high+critical).
-    per_cat: BTreeMap<&'static str, ([u64; 5], u64)>,
+    /// category, [count per level], selected below high (a few categories:
+    /// a list is quicker than a map).
+    per_cat: Vec<(&'static str, ([u64; 5], u64))>,
 }
 
 impl Summary {
+    /// The counts of `cat`, added if new.
+    fn entry(&mut self, cat: &'static str) -> &mut ([u64; 5], u64) {
+        let i = match self.per_cat.iter().position(|e| std::ptr::eq(e.0, cat) || e.0 == cat) {
+            Some(i) => i,
+            None => {
+                self.per_cat.push((cat, ([0; 5], 0)));
+                self.per_cat.len() - 1
+            }
+        };
+        &mut self.per_cat[i].1
+    }
+
     /// Add the counts of `other` (a part of the same run).
     pub fn merge(&mut self, other: &Summary) {
         for (cat, (levels, sampled)) in &other.per_cat {
-            let e = self.per_cat.entry(cat).or_default();
+            let e = self.entry(cat);
             for (a, b) in e.0.iter_mut().zip(levels) {
                 *a += b;
             }
@@ -297,22 +309,26 @@ impl Summary {
     }
 
     pub fn add(&mut self, v: &Verdict) {
-        let e = self.per_cat.entry(v.category).or_default();
+        let e = self.entry(v.category);
         e.0[v.level as usize] += 1;
         if v.selected && v.level < Level::High {
             e.1 += 1;
         }
     }
 
+    fn get(&self, cat: &str) -> Option<([u64; 5], u64)> {
+        self.per_cat.iter().find(|e| e.0 == cat).map(|e| e.1)
+    }
+
     fn rows(&self, prevalence: f64, confidence: f64) -> Vec<(&'static str, [u64; 5], u64, u64, u64, u64)> {
         let mut out = Vec::new();
         for cat in CATEGORIES {
-            let Some((levels, sampled)) = self.per_cat.get(cat) else { continue };
+            let Some((levels, sampled)) = self.get(cat) else { continue };
             let lot: u64 = levels.iter().sum();
             let flagged = levels[3] + levels[4];
             let rest = lot - flagged;
             let n_stat = sample_size(Some(rest), prevalence, confidence);
-            out.push((cat, *levels, flagged, *sampled, n_stat, lot));
+            out.push((cat, levels, flagged, sampled, n_stat, lot));
         }
         out
     }
@@ -405,17 +421,18 @@ impl Summary {
 /// it does not handle (a map with non-string keys) falls back to serde_json.
 mod json {
     use std::fmt;
-    use std::sync::OnceLock;
 
+    use iprscreen::verdict::{MarkHit, RuleHit, Span};
     use iprscreen::Verdict;
     use serde::ser::{self, Serialize};
     use serde_json::ser::{CompactFormatter, Formatter};
 
     /// Append verdict `v` as compact JSON, exactly as its `Serialize` impl
-    /// through serde_json would: the fields are written directly (no serde
-    /// calls per field), the marks and rules through [`to_vec`]. The
-    /// destructuring lists every field, so a new field fails to compile
-    /// here instead of going missing; the tests compare with serde_json.
+    /// through serde_json would: the fields, marks and rules are written
+    /// directly (no serde calls, keys as literals), only the small enums
+    /// through [`to_vec`]. The destructuring lists every field, so a new
+    /// field fails to compile here instead of going missing; the tests
+    /// compare with serde_json.
     pub fn verdict(out: &mut Vec<u8>, v: &Verdict) {
         let Verdict {
             id,
@@ -438,18 +455,28 @@ mod json {
         escape_str(out, category_source);
         out.extend_from_slice(b",\"risk\":");
         f64(out, *risk);
-        out.extend_from_slice(b",\"level\":");
-        to_vec(out, level);
-        out.extend_from_slice(b",\"action\":");
-        to_vec(out, action);
-        out.extend_from_slice(b",\"sampling_rate\":");
+        out.extend_from_slice(b",\"level\":\"");
+        out.extend_from_slice(level.as_str().as_bytes());
+        out.extend_from_slice(b"\",\"action\":\"");
+        out.extend_from_slice(action.as_str().as_bytes());
+        out.extend_from_slice(b"\",\"sampling_rate\":");
         f64(out, *sampling_rate);
         out.extend_from_slice(if *selected { b",\"selected\":true" } else { b",\"selected\":false" });
-        out.extend_from_slice(b",\"marks\":");
-        to_vec(out, marks);
-        out.extend_from_slice(b",\"rules\":");
-        to_vec(out, rules);
-        out.extend_from_slice(b",\"reasons\":[");
+        out.extend_from_slice(b",\"marks\":[");
+        for (i, m) in marks.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            mark(out, m);
+        }
+        out.extend_from_slice(b"],\"rules\":[");
+        for (i, r) in rules.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            rule(out, r);
+        }
+        out.extend_from_slice(b"],\"reasons\":[");
         for (i, r) in reasons.iter().enumerate() {
             if i > 0 {
                 out.push(b',');
@@ -459,23 +486,77 @@ mod json {
         out.extend_from_slice(b"]}");
     }
 
+    /// Append mark hit `m` as its `Serialize` impl would.
+    fn mark(out: &mut Vec<u8>, m: &MarkHit) {
+        let MarkHit { id, name, matched, field, span, how, view, kind, use_, in_class } = m;
+        out.extend_from_slice(b"{\"id\":");
+        escape_str(out, id);
+        out.extend_from_slice(b",\"name\":");
+        escape_str(out, name);
+        out.extend_from_slice(b",\"matched\":");
+        escape_str(out, matched);
+        out.extend_from_slice(b",\"field\":");
+        escape_str(out, field);
+        out.extend_from_slice(b",\"span\":");
+        span_json(out, span);
+        out.extend_from_slice(b",\"how\":");
+        to_vec(out, how);
+        out.extend_from_slice(b",\"view\":");
+        to_vec(out, view);
+        out.extend_from_slice(b",\"kind\":");
+        to_vec(out, kind);
+        out.extend_from_slice(b",\"use\":");
+        to_vec(out, use_);
+        out.extend_from_slice(if *in_class { b",\"in_class\":true}" } else { b",\"in_class\":false}" });
+    }
+
+    /// Append rule hit `r` as its `Serialize` impl would (absent span and
+    /// field are left out).
+    fn rule(out: &mut Vec<u8>, r: &RuleHit) {
+        let RuleHit { id, matched, span, field, weight } = r;
+        out.extend_from_slice(b"{\"id\":");
+        escape_str(out, id);
+        out.extend_from_slice(b",\"matched\":");
+        escape_str(out, matched);
+        if let Some(span) = span {
+            out.extend_from_slice(b",\"span\":");
+            span_json(out, span);
+        }
+        if let Some(field) = field {
+            out.extend_from_slice(b",\"field\":");
+            escape_str(out, field);
+        }
+        out.extend_from_slice(b",\"weight\":");
+        f64(out, *weight);
+        out.push(b'}');
+    }
+
+    fn span_json(out: &mut Vec<u8>, span: &Span) {
+        out.push(b'[');
+        for (i, &n) in span.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            CompactFormatter.write_u64(out, n as u64).expect("writing to a Vec");
+        }
+        out.push(b']');
+    }
+
     /// Append `v` as serde_json writes an `f64`; hundredths (risks and
-    /// rates such as 0.1 or 0.85) come from a table of serde_json's own output.
+    /// rates such as 0.1 or 0.85) directly: their shortest form is their
+    /// two decimals (one when the second is 0), as the tests check.
     pub fn f64(out: &mut Vec<u8>, v: f64) {
-        static HUNDREDTHS: OnceLock<Vec<Vec<u8>>> = OnceLock::new();
         // (`as` saturates: NaN and negatives give 0, caught by the bit compare.)
-        let k = (v * 100.0).round() as usize;
+        let k = (v * 100.0 + 0.5) as usize;
         if k <= 100 && (k as f64 / 100.0).to_bits() == v.to_bits() {
-            let table = HUNDREDTHS.get_or_init(|| {
-                (0..=100)
-                    .map(|k| {
-                        let mut b = Vec::new();
-                        f64_slow(&mut b, k as f64 / 100.0);
-                        b
-                    })
-                    .collect()
-            });
-            out.extend_from_slice(&table[k]);
+            let k = k as u8;
+            if k == 100 {
+                out.extend_from_slice(b"1.0");
+            } else if k % 10 == 0 {
+                out.extend_from_slice(&[b'0', b'.', b'0' + k / 10]);
+            } else {
+                out.extend_from_slice(&[b'0', b'.', b'0' + k / 10, b'0' + k % 10]);
+            }
         } else {
             f64_slow(out, v);
         }

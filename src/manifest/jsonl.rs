@@ -17,8 +17,8 @@ use std::sync::Arc;
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
 use super::{
-    currency_code, parse_number, set_opt_text, set_text, Chunk, ColumnMap, Field, FillChunk, KeyMatcher, ManifestError,
-    Parser, RawRow as ChunkRow, RecordError, Records, CHUNK_BYTES, CHUNK_ROWS,
+    currency_code, parse_number, set_opt_text, set_text, trim, Chunk, ColumnMap, Field, FillChunk, KeyMatcher,
+    ManifestError, Parser, RawRow as ChunkRow, RecordError, Records, CHUNK_BYTES, CHUNK_ROWS,
 };
 use crate::item::Item;
 
@@ -119,12 +119,21 @@ impl Layout {
 
     /// Parse `bytes`, line `line` (data row `row`) without its line end, into
     /// `item`, reusing its buffers; on error `item` is left unspecified.
-    pub(crate) fn parse(&self, line_no: u64, row: u64, bytes: &[u8], item: &mut Item) -> Result<(), RecordError> {
-        let mut line: &[u8] = bytes;
+    /// `text` is the line as text, when the caller has validated it.
+    pub(crate) fn parse(
+        &self,
+        line_no: u64,
+        row: u64,
+        bytes: &[u8],
+        text: Option<&str>,
+        item: &mut Item,
+    ) -> Result<(), RecordError> {
+        let (mut line, mut text) = (bytes, text);
         if line_no == 1 {
             line = line.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(line);
+            text = text.map(|t| t.strip_prefix('\u{FEFF}').unwrap_or(t));
         }
-        let text = match std::str::from_utf8(line) {
+        let text = match text.map_or_else(|| std::str::from_utf8(line), Ok) {
             Ok(t) => t,
             Err(e) => {
                 return Err(self.error(
@@ -188,7 +197,7 @@ impl Layout {
                     format!("expected a string or a number, found {kind}"),
                 ))
             }
-            Some(Ok(Some(s))) if s.trim().is_empty() => {
+            Some(Ok(Some(s))) if trim(&s).is_empty() => {
                 return Err(self.error(line, row, Some(Field::Id), None, "empty id".to_string()))
             }
             Some(Ok(Some(s))) => trimmed(s),
@@ -199,7 +208,7 @@ impl Layout {
                 return Err(err(Field::Description, format!("missing `{}`", self.keys.wanted(Field::Description))))
             }
             Some(Err(kind)) => return Err(err(Field::Description, format!("expected a string, found {kind}"))),
-            Some(Ok(Some(s))) if s.trim().is_empty() => {
+            Some(Ok(Some(s))) if trim(&s).is_empty() => {
                 return Err(err(Field::Description, "empty description".to_string()))
             }
             Some(Ok(Some(s))) => trimmed(s),
@@ -207,7 +216,7 @@ impl Layout {
         let text = |f: Field, v: Option<(u8, Scalar<'a>)>| -> Result<Option<Cow<'a, str>>, RecordError> {
             match v.map(|(_, v)| v.into_text()) {
                 None => Ok(None),
-                Some(Ok(s)) => Ok(s.filter(|s| !s.trim().is_empty()).map(trimmed)),
+                Some(Ok(s)) => Ok(s.filter(|s| !trim(s).is_empty()).map(trimmed)),
                 Some(Err(kind)) => Err(err(f, format!("expected a string, found {kind}"))),
             }
         };
@@ -223,12 +232,14 @@ impl Layout {
                 Some(other) => Err(err(f, format!("expected a number, found {}", other.kind()))),
             }
         };
-        let hs_code = text(Field::HsCode, hs_code)?;
-        let declared_value = number(Field::DeclaredValue, declared_value)?;
-        let currency = text(Field::Currency, currency)?;
-        let quantity = number(Field::Quantity, quantity)?;
-        let seller = text(Field::Seller, seller)?;
-        let brand = text(Field::Brand, brand)?;
+        // (Absent keys, the common case, skip the closures.)
+        let hs_code = if hs_code.is_some() { text(Field::HsCode, hs_code)? } else { None };
+        let declared_value =
+            if declared_value.is_some() { number(Field::DeclaredValue, declared_value)? } else { None };
+        let currency = if currency.is_some() { text(Field::Currency, currency)? } else { None };
+        let quantity = if quantity.is_some() { number(Field::Quantity, quantity)? } else { None };
+        let seller = if seller.is_some() { text(Field::Seller, seller)? } else { None };
+        let brand = if brand.is_some() { text(Field::Brand, brand)? } else { None };
         set_opt_text(&mut item.hs_code, hs_code.as_deref());
         item.declared_value = declared_value;
         set_opt_text(&mut item.currency, currency.as_deref().and_then(currency_code).as_deref());
@@ -483,37 +494,68 @@ fn plain_str<'a>(text: &'a str, i: &mut usize) -> Option<&'a str> {
 }
 
 /// Length of the prefix of `b` without `"`, `\\` or bytes below 0x20,
-/// eight bytes at a time: what a JSON string holds verbatim (used by the
+/// sixteen bytes at a time: what a JSON string holds verbatim (used by the
 /// JSONL reader and by the CLI's verdict writer).
+#[inline]
 pub fn plain_prefix(b: &[u8]) -> usize {
     const LO: u64 = 0x0101_0101_0101_0101;
     const HI: u64 = 0x8080_8080_8080_8080;
-    let mut chunks = b.chunks_exact(8);
+    /// The high bit of each byte of `w` that is below 0x20, `"` or `\\`
+    /// (exact for the lowest one: a borrow only starts at a true hit).
+    /// `c ^ 2 < 0x21` is `c < 0x20 || c == b'"'` for bytes below 0x80.
+    #[inline]
+    fn hits(w: u64) -> u64 {
+        let q = w ^ (LO * 2);
+        let bs = w ^ (LO * u64::from(b'\\'));
+        ((q.wrapping_sub(LO * 0x21) & !q) | (bs.wrapping_sub(LO) & !bs)) & HI
+    }
+    #[inline]
+    fn word(b: &[u8], at: usize) -> u64 {
+        u64::from_le_bytes(b[at..at + 8].try_into().expect("8 bytes"))
+    }
+    let at = |n: usize, h: u64| n + (h.trailing_zeros() / 8) as usize;
     let mut n = 0;
-    for c in &mut chunks {
-        let w = u64::from_le_bytes(c.try_into().expect("8 bytes"));
-        let quote = w ^ (LO * u64::from(b'"'));
-        let bslash = w ^ (LO * u64::from(b'\\'));
-        // The high bit of each byte that is < 0x20, `"` or `\\` (exact for
-        // the lowest one).
-        let hit = ((w.wrapping_sub(LO * 0x20) & !w)
-            | (quote.wrapping_sub(LO) & !quote)
-            | (bslash.wrapping_sub(LO) & !bslash))
-            & HI;
-        if hit != 0 {
-            return n + (hit.trailing_zeros() / 8) as usize;
+    for c in b.chunks_exact(16) {
+        let (h1, h2) = (hits(word(c, 0)), hits(word(c, 8)));
+        if h1 | h2 != 0 {
+            return if h1 != 0 { at(n, h1) } else { at(n + 8, h2) };
+        }
+        n += 16;
+    }
+    if n + 8 <= b.len() {
+        let h = hits(word(b, n));
+        if h != 0 {
+            return at(n, h);
         }
         n += 8;
     }
-    n + chunks.remainder().iter().take_while(|&&c| c >= 0x20 && c != b'"' && c != b'\\').count()
+    if n == b.len() {
+        return n;
+    }
+    if b.len() >= 8 {
+        // The last eight bytes: those before `n` are plain, so the lowest
+        // hit is past them.
+        let last = b.len() - 8;
+        let h = hits(word(b, last));
+        return if h != 0 { at(last, h) } else { b.len() };
+    }
+    // Fewer than eight bytes: padded with plain spaces.
+    let mut w = [b' '; 8];
+    w[..b.len()].copy_from_slice(b);
+    let h = hits(u64::from_le_bytes(w));
+    if h != 0 {
+        at(0, h)
+    } else {
+        b.len()
+    }
 }
 
 /// The trimmed text (borrowed when the text is).
 fn trimmed(s: Cow<'_, str>) -> Cow<'_, str> {
     match s {
-        Cow::Borrowed(b) => Cow::Borrowed(b.trim()),
-        Cow::Owned(o) if o.trim().len() == o.len() => Cow::Owned(o),
-        Cow::Owned(o) => Cow::Owned(o.trim().to_string()),
+        Cow::Borrowed(b) => Cow::Borrowed(trim(b)),
+        Cow::Owned(o) if trim(&o).len() == o.len() => Cow::Owned(o),
+        Cow::Owned(o) => Cow::Owned(trim(&o).to_string()),
     }
 }
 
@@ -536,7 +578,7 @@ impl<R: BufRead> Iterator for JsonlRecords<R> {
                     }
                     self.row += 1;
                     let mut item = Item::default();
-                    return Some(self.layout.parse(self.line, self.row, &self.buf, &mut item).map(|()| item));
+                    return Some(self.layout.parse(self.line, self.row, &self.buf, None, &mut item).map(|()| item));
                 }
                 Ok(Some(false)) => {
                     self.row += 1;

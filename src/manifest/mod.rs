@@ -265,7 +265,7 @@ pub(crate) trait FillChunk {
 #[derive(Debug, Default)]
 pub struct Chunk {
     /// The rows' bytes: JSONL lines (without their line ends), or the
-    /// fields of CSV records back to back.
+    /// fields of CSV records, separated by one byte.
     data: Vec<u8>,
     /// CSV: the end offset in `data` of each field.
     ends: Vec<usize>,
@@ -278,8 +278,9 @@ pub struct Chunk {
 enum RawRow {
     /// A JSONL line: `data[start..end]`.
     Line { line: u64, row: u64, start: usize, end: usize },
-    /// A CSV record: `len` fields, the first at `data[start..]`, their ends
-    /// at `ends[first..first + len]`.
+    /// A CSV record: `len` fields, the first at `data[start..]`, each
+    /// after the previous one and a separator byte, their ends at
+    /// `ends[first..first + len]`.
     Record { line: u64, row: u64, start: usize, first: usize, len: usize },
     /// A row parsed while reading (CEB XML), or one that failed while
     /// reading (over-long, read error).
@@ -318,15 +319,20 @@ impl Chunk {
     /// Parse the rows in order and call `f` with each: the item (built in
     /// `item`, whose buffers are reused from row to row) or the row's error.
     pub fn parse_each(&self, item: &mut Item, mut f: impl FnMut(Result<&Item, RecordError>)) {
+        // One UTF-8 check for all rows; a row that is not a piece of valid
+        // text (cut mid-character) is checked on its own.
+        let text = utf8(&self.data);
+        let piece = |from: usize, to: usize| text.and_then(|t| t.get(from..to));
         for row in &self.rows {
             match (row, self.parser.as_deref()) {
                 (RawRow::Done(r), _) => f(r.as_ref().as_ref().map_err(Clone::clone)),
                 (&RawRow::Line { line, row, start, end }, Some(Parser::Jsonl(p))) => {
-                    f(p.parse(line, row, &self.data[start..end], item).map(|()| &*item))
+                    f(p.parse(line, row, &self.data[start..end], piece(start, end), item).map(|()| &*item))
                 }
                 (&RawRow::Record { line, row, start, first, len }, Some(Parser::Csv(p))) => {
                     let rec = csv::Packed { data: &self.data, start, ends: &self.ends[first..first + len] };
-                    f(p.build(&rec, line, row, item).map(|()| &*item))
+                    let text = piece(start, rec.end());
+                    f(p.build(rec, text, line, row, item).map(|()| &*item))
                 }
                 _ => unreachable!("a raw row is filled with its parser"),
             }
@@ -500,6 +506,29 @@ pub(crate) fn currency_code(code: &str) -> Option<std::borrow::Cow<'_, str>> {
     Some(Cow::Owned(code.to_uppercase()))
 }
 
+/// `bytes` as text when they are UTF-8 (SIMD-checked).
+#[inline]
+pub(crate) fn utf8(bytes: &[u8]) -> Option<&str> {
+    simdutf8::basic::from_utf8(bytes).ok()
+}
+
+/// `s.trim()`, without decoding characters when both ends are plainly
+/// not whitespace (most fields).
+#[inline]
+pub(crate) fn trim(s: &str) -> &str {
+    let (Some(&first), Some(&last)) = (s.as_bytes().first(), s.as_bytes().last()) else { return s };
+    // Unicode whitespace is ASCII, or U+0085, U+00A0 (lead C2), U+1680
+    // (E1), U+2000..U+205F (E2) or U+3000 (E3), whose last bytes are
+    // 80..8A, 9F, A0, A8, A9 or AF.
+    let may_start = first <= b' ' || matches!(first, 0xC2 | 0xE1 | 0xE2 | 0xE3);
+    let may_end = last <= b' ' || matches!(last, 0x80..=0x8A | 0x9F | 0xA0 | 0xA8 | 0xA9 | 0xAF);
+    if may_start || may_end {
+        s.trim()
+    } else {
+        s
+    }
+}
+
 /// `*dst = s`, reusing `dst`'s buffer.
 #[inline]
 pub(crate) fn set_text(dst: &mut String, s: &str) {
@@ -508,7 +537,7 @@ pub(crate) fn set_text(dst: &mut String, s: &str) {
 }
 
 /// `*dst = s.map(str::to_string)`, reusing `dst`'s buffer when there is one.
-#[inline]
+#[inline(always)]
 pub(crate) fn set_opt_text(dst: &mut Option<String>, s: Option<&str>) {
     match (dst.as_mut(), s) {
         (Some(d), Some(s)) => set_text(d, s),
@@ -651,13 +680,36 @@ fn normalized_eq(key: &[u8], norm: &[u8]) -> bool {
     j == norm.len()
 }
 
+/// Exact powers of ten for [`parse_number`].
+const POW10: [f64; 16] = [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];
+
 /// Parse a plain, non-negative decimal number (`12`, `12.5`, `.5`, optionally
 /// surrounded by spaces). Blank gives `Ok(None)`; anything else (`1,234.50`,
 /// `12 USD`, `1e3`, `NaN`, `-3`) gives the message for a [`RecordError`].
 pub(crate) fn parse_number(raw: &str) -> Result<Option<f64>, String> {
-    let s = raw.trim();
+    let s = trim(raw);
     if s.is_empty() {
         return Ok(None);
+    }
+    // The common case in one pass: digits with at most one dot, at most 15
+    // digits (exact as below).
+    if s.len() <= 16 {
+        let (mut m, mut dot, mut plain) = (0u64, None, true);
+        for (i, &c) in s.as_bytes().iter().enumerate() {
+            match c {
+                b'0'..=b'9' => m = m * 10 + u64::from(c - b'0'),
+                b'.' if dot.is_none() => dot = Some(i),
+                _ => {
+                    plain = false;
+                    break;
+                }
+            }
+        }
+        let digits = s.len() - usize::from(dot.is_some());
+        if plain && (1..=15).contains(&digits) {
+            let frac = dot.map_or(0, |d| s.len() - d - 1);
+            return Ok(Some(m as f64 / POW10[frac]));
+        }
     }
     let b = s.as_bytes();
     let (int, frac) = match s.find('.') {
@@ -680,7 +732,6 @@ pub(crate) fn parse_number(raw: &str) -> Result<Option<f64>, String> {
     // same double as `parse` gives (Clinger's fast path).
     let frac = frac.unwrap_or(&[]);
     if int.len() + frac.len() <= 15 {
-        const POW10: [f64; 16] = [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];
         let m = int.iter().chain(frac).fold(0u64, |m, &d| m * 10 + u64::from(d - b'0'));
         return Ok(Some(m as f64 / POW10[frac.len()]));
     }
