@@ -462,41 +462,36 @@ mod json {
         out.extend_from_slice(b"\",\"sampling_rate\":");
         f64(out, *sampling_rate);
         out.extend_from_slice(if *selected { b",\"selected\":true" } else { b",\"selected\":false" });
-        out.extend_from_slice(b",\"marks\":[");
-        for (i, m) in marks.iter().enumerate() {
+        out.extend_from_slice(b",\"marks\":");
+        array(out, marks, mark);
+        out.extend_from_slice(b",\"rules\":");
+        array(out, rules, rule);
+        out.extend_from_slice(b",\"reasons\":");
+        array(out, reasons, |out, r| escape_str(out, r));
+        out.push(b'}');
+    }
+
+    /// Append `items` as a JSON array, each written by `one`.
+    fn array<T>(out: &mut Vec<u8>, items: &[T], one: impl Fn(&mut Vec<u8>, &T)) {
+        out.push(b'[');
+        for (i, x) in items.iter().enumerate() {
             if i > 0 {
                 out.push(b',');
             }
-            mark(out, m);
+            one(out, x);
         }
-        out.extend_from_slice(b"],\"rules\":[");
-        for (i, r) in rules.iter().enumerate() {
-            if i > 0 {
-                out.push(b',');
-            }
-            rule(out, r);
-        }
-        out.extend_from_slice(b"],\"reasons\":[");
-        for (i, r) in reasons.iter().enumerate() {
-            if i > 0 {
-                out.push(b',');
-            }
-            escape_str(out, r);
-        }
-        out.extend_from_slice(b"]}");
+        out.push(b']');
     }
 
     /// Append mark hit `m` as its `Serialize` impl would.
     fn mark(out: &mut Vec<u8>, m: &MarkHit) {
         let MarkHit { id, name, matched, field, span, how, view, kind, use_, in_class } = m;
-        out.extend_from_slice(b"{\"id\":");
-        escape_str(out, id);
-        out.extend_from_slice(b",\"name\":");
-        escape_str(out, name);
-        out.extend_from_slice(b",\"matched\":");
-        escape_str(out, matched);
-        out.extend_from_slice(b",\"field\":");
-        escape_str(out, field);
+        let texts: [(&[u8], &str); 4] =
+            [(b"{\"id\":", id), (b",\"name\":", name), (b",\"matched\":", matched), (b",\"field\":", field)];
+        for (key, text) in texts {
+            out.extend_from_slice(key);
+            escape_str(out, text);
+        }
         out.extend_from_slice(b",\"span\":");
         span_json(out, span);
         out.extend_from_slice(b",\"how\":");
