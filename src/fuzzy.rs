@@ -151,8 +151,13 @@ pub(crate) struct FuzzyHit {
 #[derive(Debug, Default)]
 pub(crate) struct FuzzyIndex {
     entries: Vec<Entry>,
-    /// hash of a key or of one of its deletions → entries.
-    map: IdMap<Vec<u32>>,
+    /// hash of a key or of one of its deletions → entries: a span of `ids`.
+    /// Built by [`FuzzyIndex::seal`] from `pairs`, so the build sorts one
+    /// flat list instead of growing a vector per hash (100k marks: ~1M hashes).
+    map: IdMap<(u32, u32)>,
+    ids: Vec<u32>,
+    /// (hash, entry) pairs added since the last seal.
+    pairs: Vec<(u64, u32)>,
     filter: Vec<u64>,
     /// Hashes of tokens never reported (everyday words, ruleset literals).
     ordinary: IdSet,
@@ -308,9 +313,30 @@ impl FuzzyIndex {
     fn insert_hash(&mut self, h: u64, entry: u32) {
         let (w, bit) = Self::filter_bit(h);
         self.filter[w] |= bit;
-        let v = self.map.entry(h).or_default();
-        if !v.contains(&entry) {
-            v.push(entry);
+        self.pairs.push((h, entry));
+    }
+
+    /// Turn the added (hash, entry) pairs into the lookup map. Called by
+    /// [`FuzzyIndex::add_dictionary`], the last step of building.
+    fn seal(&mut self) {
+        if self.pairs.is_empty() {
+            return;
+        }
+        let mut pairs = std::mem::take(&mut self.pairs);
+        for (&h, &(start, len)) in &self.map {
+            pairs.extend(self.ids[start as usize..(start + len) as usize].iter().map(|&id| (h, id)));
+        }
+        pairs.sort_unstable();
+        pairs.dedup();
+        self.ids = pairs.iter().map(|&(_, id)| id).collect();
+        self.map = IdMap::default();
+        self.map.reserve(pairs.len());
+        let mut i = 0;
+        while i < pairs.len() {
+            let h = pairs[i].0;
+            let j = i + pairs[i..].iter().take_while(|p| p.0 == h).count();
+            self.map.insert(h, (i as u32, (j - i) as u32));
+            i = j;
         }
     }
 
@@ -372,6 +398,7 @@ impl FuzzyIndex {
     /// Everyday words that are one edit from some whole name, so lookups
     /// can reject them with one set probe (called once, after all keys).
     pub(crate) fn add_dictionary(&mut self, words: &str) {
+        self.seal();
         let mut s = FuzzyScratch::default();
         let mut ids = Vec::new();
         for w in words.lines() {
@@ -389,12 +416,13 @@ impl FuzzyIndex {
     }
 
     #[inline]
-    fn probe(&self, h: u64) -> Option<&Vec<u32>> {
+    fn probe(&self, h: u64) -> Option<&[u32]> {
         let (w, bit) = Self::filter_bit(h);
         if self.filter[w] & bit == 0 {
             return None;
         }
-        self.map.get(&h)
+        debug_assert!(self.pairs.is_empty(), "fuzzy index used before seal()");
+        self.map.get(&h).map(|&(start, len)| &self.ids[start as usize..(start + len) as usize])
     }
 
     /// Find approximate mark matches in normalised (lower-case) text.
@@ -623,7 +651,7 @@ impl FuzzyIndex {
         for i in (0..n).rev() {
             suf[i] = suf[i + 1].wrapping_add((tok[i] as u64).wrapping_mul(pow[n - 1 - i]));
         }
-        let check = |ids: &Vec<u32>, out: &mut Vec<u32>| {
+        let check = |ids: &[u32], out: &mut Vec<u32>| {
             for &id in ids {
                 if out.contains(&id) {
                     continue;
