@@ -297,7 +297,9 @@ impl Count {
     /// it as a row unless it is blank.
     fn line(&mut self, chunk: &mut Chunk, start: usize) {
         self.line += 1;
-        if chunk.data.last() == Some(&b'\r') {
+        // Only this line's own `\r`: an empty line must not take the last
+        // byte of the line before (`x\r\r\n\n`).
+        if chunk.data.len() > start && chunk.data.last() == Some(&b'\r') {
             chunk.data.pop();
         }
         let text = &chunk.data[start..];

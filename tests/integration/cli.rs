@@ -119,6 +119,18 @@ fn stdin_csv_with_input_format() {
     assert_eq!(jsonl(&o.stdout).len(), 2);
 }
 
+/// Carriage returns before a blank line: the blank line has no `\r` of its
+/// own to drop (found by a random-input run; the reader used to panic).
+#[test]
+fn stray_carriage_returns_before_a_blank_line() {
+    let input = "{\"id\":\"a\",\"description\":\"x\"}\r\r\n\n{\"id\":\"b\",\"description\":\"y\"}\nz\r\r\n\n";
+    let o = run_stdin(&["scan", "--input-format", "jsonl", "-"], input);
+    assert!(!o.stderr.contains("panicked"), "{}", o.stderr);
+    let records = jsonl(&o.stdout);
+    assert_eq!(records.len(), 3, "two verdicts and one error record:\n{}", o.stdout);
+    assert_eq!(o.code, 2, "{}", o.stderr);
+}
+
 /// Every bad-input fixture: exit 2, every row accounted for, good rows still scanned,
 /// errors name the file and line.
 #[test]
