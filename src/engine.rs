@@ -546,8 +546,18 @@ impl Engine {
 
         // Rules over other evidence.
         let unit_usd = item.unit_value().and_then(|v| {
-            let cur = item.currency.as_deref().unwrap_or("USD").trim().to_ascii_uppercase();
-            c.currency.get(&cur).map(|r| v * r)
+            // Upper-cased on the stack: currency codes are short.
+            let code = item.currency.as_deref().unwrap_or("USD").trim();
+            let mut buf = [0u8; 16];
+            let rate = match buf.get_mut(..code.len()) {
+                Some(b) => {
+                    b.copy_from_slice(code.as_bytes());
+                    b.make_ascii_uppercase();
+                    std::str::from_utf8(b).ok().and_then(|k| c.currency.get(k))
+                }
+                None => c.currency.get(&code.to_ascii_uppercase()),
+            };
+            rate.map(|r| v * r)
         });
         if item.unit_value().is_some() && unit_usd.is_none() {
             reasons.push(format!(

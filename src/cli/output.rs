@@ -472,6 +472,7 @@ mod json {
     }
 
     /// Append `items` as a JSON array, each written by `one`.
+    #[inline(always)]
     fn array<T>(out: &mut Vec<u8>, items: &[T], one: impl Fn(&mut Vec<u8>, &T)) {
         out.push(b'[');
         for (i, x) in items.iter().enumerate() {
