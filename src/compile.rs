@@ -643,7 +643,7 @@ pub(crate) fn compile(rs: &Ruleset) -> Result<Compiled, RulesetError> {
                     // 爱步 (ECCO) share 爱*, whichever script they were written in.
                     let first =
                         zhconv::zhconv(&han[0].to_string(), zhconv::Variant::ZhHans).chars().next().unwrap_or(han[0]);
-                    masked_han.entry((first, han.len())).or_insert_with(Vec::new).push((mi, w));
+                    masked_han.entry((first, han.len())).or_default().push((mi, w));
                 }
             }
             marks.push(Mark {
@@ -812,8 +812,7 @@ pub(crate) fn compile(rs: &Ruleset) -> Result<Compiled, RulesetError> {
                         }
                         Err(e) => {
                             let msg = e.to_string();
-                            let last =
-                                msg.lines().filter(|l| !l.trim().is_empty()).last().unwrap_or("").trim().to_string();
+                            let last = msg.lines().rfind(|l| !l.trim().is_empty()).unwrap_or("").trim().to_string();
                             b.diags.push(
                                 Diagnostic::error("E004", format!("invalid regex in rule `{id}`"))
                                     .at(b.loc(fi, p.span()))

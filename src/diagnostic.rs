@@ -156,7 +156,7 @@ fn render_snippet(out: &mut String, loc: &Location, label: Option<&str>, mark: c
     out.push_str(&format!("{pad} |\n"));
     out.push_str(&format!("{} | {}\n", loc.line, loc.line_text));
     let width = loc.width.max(1);
-    let carets: String = std::iter::repeat(mark).take(width).collect();
+    let carets: String = std::iter::repeat_n(mark, width).collect();
     let indent = " ".repeat(loc.col - 1);
     match label {
         Some(l) => out.push_str(&format!("{pad} | {indent}{carets} {l}\n")),
