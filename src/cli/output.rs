@@ -414,23 +414,20 @@ impl Summary {
     }
 }
 
-/// Compact JSON, byte for byte as `serde_json::to_writer` writes it, but
-/// with strings escaped eight bytes at a time (serde_json checks byte by
-/// byte, which was most of the cost of a verdict line). It serialises
-/// through `Serialize`, so new verdict fields need nothing here; anything
-/// it does not handle (a map with non-string keys) falls back to serde_json.
+/// Verdict lines as compact JSON, byte for byte as `serde_json::to_writer`
+/// writes them, but with the fields written directly and strings escaped
+/// eight bytes at a time (serde_json checks byte by byte, which was most of
+/// the cost of a verdict line). Error records and summaries, which are rare,
+/// go through serde_json itself.
 mod json {
-    use std::fmt;
-
     use iprscreen::verdict::{MarkHit, RuleHit, Span};
     use iprscreen::Verdict;
-    use serde::ser::{self, Serialize};
     use serde_json::ser::{CompactFormatter, Formatter};
 
     /// Append verdict `v` as compact JSON, exactly as its `Serialize` impl
     /// through serde_json would: the fields, marks and rules are written
     /// directly (no serde calls, keys as literals), only the small enums
-    /// through [`to_vec`]. The destructuring lists every field, so a new
+    /// through serde_json. The destructuring lists every field, so a new
     /// field fails to compile here instead of going missing; the tests
     /// compare with serde_json.
     pub fn verdict(out: &mut Vec<u8>, v: &Verdict) {
@@ -496,13 +493,13 @@ mod json {
         out.extend_from_slice(b",\"span\":");
         span_json(out, span);
         out.extend_from_slice(b",\"how\":");
-        to_vec(out, how);
+        enum_json(out, how);
         out.extend_from_slice(b",\"view\":");
-        to_vec(out, view);
+        enum_json(out, view);
         out.extend_from_slice(b",\"kind\":");
-        to_vec(out, kind);
+        enum_json(out, kind);
         out.extend_from_slice(b",\"use\":");
-        to_vec(out, use_);
+        enum_json(out, use_);
         out.extend_from_slice(if *in_class { b",\"in_class\":true}" } else { b",\"in_class\":false}" });
     }
 
@@ -525,6 +522,11 @@ mod json {
         out.extend_from_slice(b",\"weight\":");
         f64(out, *weight);
         out.push(b'}');
+    }
+
+    /// A unit enum (`how`, `view`, `kind`, `use`) as serde_json writes it.
+    fn enum_json<T: serde::Serialize>(out: &mut Vec<u8>, v: &T) {
+        serde_json::to_writer(&mut *out, v).expect("a unit enum serialises");
     }
 
     fn span_json(out: &mut Vec<u8>, span: &Span) {
@@ -566,15 +568,6 @@ mod json {
         }
     }
 
-    /// Append `value` as compact JSON to `out`.
-    pub fn to_vec<T: Serialize + ?Sized>(out: &mut Vec<u8>, value: &T) {
-        let start = out.len();
-        if value.serialize(&mut Json { out: &mut *out }).is_err() {
-            out.truncate(start);
-            serde_json::to_writer(&mut *out, value).expect("serialises to JSON");
-        }
-    }
-
     /// Append `s` as a JSON string, escaped like serde_json does.
     pub fn escape_str(out: &mut Vec<u8>, s: &str) {
         let mut b = s.as_bytes();
@@ -602,422 +595,16 @@ mod json {
         out.push(b'"');
     }
 
-    /// Something serde_json would write differently or refuse; the caller
-    /// falls back to serde_json.
-    #[derive(Debug)]
-    pub struct Unsupported;
-
-    impl fmt::Display for Unsupported {
-        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            f.write_str("not supported by the fast JSON writer")
-        }
-    }
-
-    impl std::error::Error for Unsupported {}
-
-    impl ser::Error for Unsupported {
-        fn custom<T: fmt::Display>(_: T) -> Self {
-            Unsupported
-        }
-    }
-
-    struct Json<'a> {
-        out: &'a mut Vec<u8>,
-    }
-
-    /// A sequence, map or struct being written: `first` until the first element.
-    pub struct Compound<'a, 'b> {
-        ser: &'b mut Json<'a>,
-        first: bool,
-        /// Written by `end`.
-        close: &'static [u8],
-    }
-
-    impl Compound<'_, '_> {
-        fn comma(&mut self) {
-            if !std::mem::take(&mut self.first) {
-                self.ser.out.push(b',');
-            }
-        }
-
-        fn key(&mut self, key: &str) {
-            self.comma();
-            escape_str(self.ser.out, key);
-            self.ser.out.push(b':');
-        }
-    }
-
-    type R = Result<(), Unsupported>;
-
-    impl<'a, 'b> ser::Serializer for &'b mut Json<'a> {
-        type Ok = ();
-        type Error = Unsupported;
-        type SerializeSeq = Compound<'a, 'b>;
-        type SerializeTuple = Compound<'a, 'b>;
-        type SerializeTupleStruct = Compound<'a, 'b>;
-        type SerializeTupleVariant = Compound<'a, 'b>;
-        type SerializeMap = Compound<'a, 'b>;
-        type SerializeStruct = Compound<'a, 'b>;
-        type SerializeStructVariant = Compound<'a, 'b>;
-
-        fn serialize_bool(self, v: bool) -> R {
-            self.out.extend_from_slice(if v { b"true" } else { b"false" });
-            Ok(())
-        }
-        fn serialize_i8(self, v: i8) -> R {
-            self.serialize_i64(v.into())
-        }
-        fn serialize_i16(self, v: i16) -> R {
-            self.serialize_i64(v.into())
-        }
-        fn serialize_i32(self, v: i32) -> R {
-            self.serialize_i64(v.into())
-        }
-        fn serialize_i64(self, v: i64) -> R {
-            CompactFormatter.write_i64(self.out, v).map_err(|_| Unsupported)
-        }
-        fn serialize_i128(self, v: i128) -> R {
-            CompactFormatter.write_i128(self.out, v).map_err(|_| Unsupported)
-        }
-        fn serialize_u8(self, v: u8) -> R {
-            self.serialize_u64(v.into())
-        }
-        fn serialize_u16(self, v: u16) -> R {
-            self.serialize_u64(v.into())
-        }
-        fn serialize_u32(self, v: u32) -> R {
-            self.serialize_u64(v.into())
-        }
-        fn serialize_u64(self, v: u64) -> R {
-            CompactFormatter.write_u64(self.out, v).map_err(|_| Unsupported)
-        }
-        fn serialize_u128(self, v: u128) -> R {
-            CompactFormatter.write_u128(self.out, v).map_err(|_| Unsupported)
-        }
-        fn serialize_f32(self, v: f32) -> R {
-            if !v.is_finite() {
-                return self.serialize_unit();
-            }
-            CompactFormatter.write_f32(self.out, v).map_err(|_| Unsupported)
-        }
-        fn serialize_f64(self, v: f64) -> R {
-            f64(self.out, v);
-            Ok(())
-        }
-        fn serialize_char(self, v: char) -> R {
-            self.serialize_str(v.encode_utf8(&mut [0; 4]))
-        }
-        fn serialize_str(self, v: &str) -> R {
-            escape_str(self.out, v);
-            Ok(())
-        }
-        fn serialize_bytes(self, _: &[u8]) -> R {
-            Err(Unsupported)
-        }
-        fn serialize_none(self) -> R {
-            self.serialize_unit()
-        }
-        fn serialize_some<T: Serialize + ?Sized>(self, value: &T) -> R {
-            value.serialize(self)
-        }
-        fn serialize_unit(self) -> R {
-            self.out.extend_from_slice(b"null");
-            Ok(())
-        }
-        fn serialize_unit_struct(self, _: &'static str) -> R {
-            self.serialize_unit()
-        }
-        fn serialize_unit_variant(self, _: &'static str, _: u32, variant: &'static str) -> R {
-            self.serialize_str(variant)
-        }
-        fn serialize_newtype_struct<T: Serialize + ?Sized>(self, _: &'static str, value: &T) -> R {
-            value.serialize(self)
-        }
-        fn serialize_newtype_variant<T: Serialize + ?Sized>(
-            self,
-            _: &'static str,
-            _: u32,
-            variant: &'static str,
-            value: &T,
-        ) -> R {
-            self.out.push(b'{');
-            escape_str(self.out, variant);
-            self.out.push(b':');
-            value.serialize(&mut *self)?;
-            self.out.push(b'}');
-            Ok(())
-        }
-        fn serialize_seq(self, _: Option<usize>) -> Result<Compound<'a, 'b>, Unsupported> {
-            self.out.push(b'[');
-            Ok(Compound { ser: self, first: true, close: b"]" })
-        }
-        fn serialize_tuple(self, len: usize) -> Result<Compound<'a, 'b>, Unsupported> {
-            self.serialize_seq(Some(len))
-        }
-        fn serialize_tuple_struct(self, _: &'static str, len: usize) -> Result<Compound<'a, 'b>, Unsupported> {
-            self.serialize_seq(Some(len))
-        }
-        fn serialize_tuple_variant(
-            self,
-            _: &'static str,
-            _: u32,
-            variant: &'static str,
-            _: usize,
-        ) -> Result<Compound<'a, 'b>, Unsupported> {
-            self.out.push(b'{');
-            escape_str(self.out, variant);
-            self.out.extend_from_slice(b":[");
-            Ok(Compound { ser: self, first: true, close: b"]}" })
-        }
-        fn serialize_map(self, _: Option<usize>) -> Result<Compound<'a, 'b>, Unsupported> {
-            self.out.push(b'{');
-            Ok(Compound { ser: self, first: true, close: b"}" })
-        }
-        fn serialize_struct(self, _: &'static str, _: usize) -> Result<Compound<'a, 'b>, Unsupported> {
-            self.serialize_map(None)
-        }
-        fn serialize_struct_variant(
-            self,
-            _: &'static str,
-            _: u32,
-            variant: &'static str,
-            _: usize,
-        ) -> Result<Compound<'a, 'b>, Unsupported> {
-            self.out.push(b'{');
-            escape_str(self.out, variant);
-            self.out.extend_from_slice(b":{");
-            Ok(Compound { ser: self, first: true, close: b"}}" })
-        }
-    }
-
-    impl Compound<'_, '_> {
-        fn element<T: Serialize + ?Sized>(&mut self, value: &T) -> R {
-            self.comma();
-            value.serialize(&mut *self.ser)
-        }
-        fn close(self) -> R {
-            self.ser.out.extend_from_slice(self.close);
-            Ok(())
-        }
-    }
-
-    impl ser::SerializeSeq for Compound<'_, '_> {
-        type Ok = ();
-        type Error = Unsupported;
-        fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> R {
-            self.element(value)
-        }
-        fn end(self) -> R {
-            self.close()
-        }
-    }
-
-    impl ser::SerializeTuple for Compound<'_, '_> {
-        type Ok = ();
-        type Error = Unsupported;
-        fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> R {
-            self.element(value)
-        }
-        fn end(self) -> R {
-            self.close()
-        }
-    }
-
-    impl ser::SerializeTupleStruct for Compound<'_, '_> {
-        type Ok = ();
-        type Error = Unsupported;
-        fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> R {
-            self.element(value)
-        }
-        fn end(self) -> R {
-            self.close()
-        }
-    }
-
-    impl ser::SerializeTupleVariant for Compound<'_, '_> {
-        type Ok = ();
-        type Error = Unsupported;
-        fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> R {
-            self.element(value)
-        }
-        fn end(self) -> R {
-            self.close()
-        }
-    }
-
-    impl ser::SerializeMap for Compound<'_, '_> {
-        type Ok = ();
-        type Error = Unsupported;
-        fn serialize_key<T: Serialize + ?Sized>(&mut self, key: &T) -> R {
-            self.comma();
-            key.serialize(MapKey { out: &mut *self.ser.out })?;
-            self.ser.out.push(b':');
-            Ok(())
-        }
-        fn serialize_value<T: Serialize + ?Sized>(&mut self, value: &T) -> R {
-            value.serialize(&mut *self.ser)
-        }
-        fn end(self) -> R {
-            self.close()
-        }
-    }
-
-    impl ser::SerializeStruct for Compound<'_, '_> {
-        type Ok = ();
-        type Error = Unsupported;
-        fn serialize_field<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) -> R {
-            self.key(key);
-            value.serialize(&mut *self.ser)
-        }
-        fn end(self) -> R {
-            self.close()
-        }
-    }
-
-    impl ser::SerializeStructVariant for Compound<'_, '_> {
-        type Ok = ();
-        type Error = Unsupported;
-        fn serialize_field<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) -> R {
-            self.key(key);
-            value.serialize(&mut *self.ser)
-        }
-        fn end(self) -> R {
-            self.close()
-        }
-    }
-
-    /// Map keys: strings only (anything else goes to serde_json).
-    struct MapKey<'a> {
-        out: &'a mut Vec<u8>,
-    }
-
-    impl ser::Serializer for MapKey<'_> {
-        type Ok = ();
-        type Error = Unsupported;
-        type SerializeSeq = ser::Impossible<(), Unsupported>;
-        type SerializeTuple = ser::Impossible<(), Unsupported>;
-        type SerializeTupleStruct = ser::Impossible<(), Unsupported>;
-        type SerializeTupleVariant = ser::Impossible<(), Unsupported>;
-        type SerializeMap = ser::Impossible<(), Unsupported>;
-        type SerializeStruct = ser::Impossible<(), Unsupported>;
-        type SerializeStructVariant = ser::Impossible<(), Unsupported>;
-
-        fn serialize_str(self, v: &str) -> R {
-            escape_str(self.out, v);
-            Ok(())
-        }
-        fn serialize_char(self, v: char) -> R {
-            self.serialize_str(v.encode_utf8(&mut [0; 4]))
-        }
-        fn serialize_unit_variant(self, _: &'static str, _: u32, variant: &'static str) -> R {
-            self.serialize_str(variant)
-        }
-        fn serialize_newtype_struct<T: Serialize + ?Sized>(self, _: &'static str, value: &T) -> R {
-            value.serialize(self)
-        }
-        fn serialize_bool(self, _: bool) -> R {
-            Err(Unsupported)
-        }
-        fn serialize_i8(self, _: i8) -> R {
-            Err(Unsupported)
-        }
-        fn serialize_i16(self, _: i16) -> R {
-            Err(Unsupported)
-        }
-        fn serialize_i32(self, _: i32) -> R {
-            Err(Unsupported)
-        }
-        fn serialize_i64(self, _: i64) -> R {
-            Err(Unsupported)
-        }
-        fn serialize_u8(self, _: u8) -> R {
-            Err(Unsupported)
-        }
-        fn serialize_u16(self, _: u16) -> R {
-            Err(Unsupported)
-        }
-        fn serialize_u32(self, _: u32) -> R {
-            Err(Unsupported)
-        }
-        fn serialize_u64(self, _: u64) -> R {
-            Err(Unsupported)
-        }
-        fn serialize_f32(self, _: f32) -> R {
-            Err(Unsupported)
-        }
-        fn serialize_f64(self, _: f64) -> R {
-            Err(Unsupported)
-        }
-        fn serialize_bytes(self, _: &[u8]) -> R {
-            Err(Unsupported)
-        }
-        fn serialize_none(self) -> R {
-            Err(Unsupported)
-        }
-        fn serialize_some<T: Serialize + ?Sized>(self, _: &T) -> R {
-            Err(Unsupported)
-        }
-        fn serialize_unit(self) -> R {
-            Err(Unsupported)
-        }
-        fn serialize_unit_struct(self, _: &'static str) -> R {
-            Err(Unsupported)
-        }
-        fn serialize_newtype_variant<T: Serialize + ?Sized>(
-            self,
-            _: &'static str,
-            _: u32,
-            _: &'static str,
-            _: &T,
-        ) -> R {
-            Err(Unsupported)
-        }
-        fn serialize_seq(self, _: Option<usize>) -> Result<Self::SerializeSeq, Unsupported> {
-            Err(Unsupported)
-        }
-        fn serialize_tuple(self, _: usize) -> Result<Self::SerializeTuple, Unsupported> {
-            Err(Unsupported)
-        }
-        fn serialize_tuple_struct(self, _: &'static str, _: usize) -> Result<Self::SerializeTupleStruct, Unsupported> {
-            Err(Unsupported)
-        }
-        fn serialize_tuple_variant(
-            self,
-            _: &'static str,
-            _: u32,
-            _: &'static str,
-            _: usize,
-        ) -> Result<Self::SerializeTupleVariant, Unsupported> {
-            Err(Unsupported)
-        }
-        fn serialize_map(self, _: Option<usize>) -> Result<Self::SerializeMap, Unsupported> {
-            Err(Unsupported)
-        }
-        fn serialize_struct(self, _: &'static str, _: usize) -> Result<Self::SerializeStruct, Unsupported> {
-            Err(Unsupported)
-        }
-        fn serialize_struct_variant(
-            self,
-            _: &'static str,
-            _: u32,
-            _: &'static str,
-            _: usize,
-        ) -> Result<Self::SerializeStructVariant, Unsupported> {
-            Err(Unsupported)
-        }
-    }
-
     #[cfg(test)]
     mod tests {
         use super::*;
         use iprscreen::manifest::{self, ColumnMap};
         use iprscreen::Engine;
-        use std::collections::BTreeMap;
         use std::path::Path;
 
-        fn same<T: Serialize + ?Sized + fmt::Debug>(v: &T) {
+        fn same_str(v: &str) {
             let mut fast = b"x".to_vec();
-            to_vec(&mut fast, v);
+            escape_str(&mut fast, v);
             assert_eq!(String::from_utf8_lossy(&fast[1..]), serde_json::to_string(v).unwrap(), "{v:?}");
         }
 
@@ -1025,7 +612,7 @@ mod json {
         fn strings_are_escaped_like_serde_json() {
             let mut all: String = (0u8..0x80).map(char::from).collect();
             all.push_str("é耐克\u{2028}\u{feff}𝔑");
-            same(&all);
+            same_str(&all);
             let mut seed = 0x9E3779B97F4A7C15u64;
             let alphabet: Vec<char> = "ab\"\\\n\r\t\u{1}\u{1f}\u{7f}é耐 /".chars().collect();
             for _ in 0..3000 {
@@ -1036,30 +623,33 @@ mod json {
                     seed ^= seed << 17;
                     s.push(alphabet[(seed % alphabet.len() as u64) as usize]);
                 }
-                same(&s);
+                same_str(&s);
             }
         }
 
         #[test]
-        fn values_are_written_like_serde_json() {
-            same(&(1u8, -2i64, u64::MAX, 0.1f64, 1e300f64, f64::NAN, -0.0f64, 1.5f32, f32::INFINITY, 'x', ()));
-            let floats: Vec<f64> =
-                (0..=1000).map(|k| k as f64 / 1000.0).chain([0.07 * 3.0, 1.0 / 3.0, 100.0, -0.5]).collect();
-            same(&floats);
-            same(&vec![Some(1.0), None]);
-            same(&Vec::<u8>::new());
-            let mut m = BTreeMap::new();
-            m.insert("a\"b", vec![[1usize, 2]]);
-            m.insert("", vec![]);
-            same(&m);
-            let mut odd = BTreeMap::new();
-            odd.insert(3, "int keys go to serde_json");
-            same(&odd);
-            same(&serde_json::json!({"k": [1, {"x": null, "y": true}], "s": "t"}));
+        fn numbers_are_written_like_serde_json() {
+            let floats = (0..=1000).map(|k| k as f64 / 1000.0).chain([
+                0.07 * 3.0,
+                1.0 / 3.0,
+                100.0,
+                -0.5,
+                1e300,
+                f64::NAN,
+                -0.0,
+                f64::INFINITY,
+            ]);
+            for v in floats {
+                let mut fast = Vec::new();
+                f64(&mut fast, v);
+                assert_eq!(String::from_utf8(fast).unwrap(), serde_json::to_string(&v).unwrap(), "{v:?}");
+            }
+            let mut span = Vec::new();
+            span_json(&mut span, &[0, usize::MAX]);
+            assert_eq!(String::from_utf8(span).unwrap(), serde_json::to_string(&[0, usize::MAX]).unwrap());
         }
 
-        /// Every verdict of the example and test manifests, and of the
-        /// ruleset's own test items.
+        /// Every verdict of the example and test manifests.
         #[test]
         fn verdicts_are_written_like_serde_json() {
             let engine = Engine::default_ruleset().unwrap();
@@ -1069,17 +659,11 @@ mod json {
                 for e in std::fs::read_dir(root.join(dir)).unwrap() {
                     let path = e.unwrap().path();
                     let Ok(rows) = manifest::open(&path, None, &ColumnMap::default()) else { continue };
-                    for row in rows {
-                        match row {
-                            Ok(item) => {
-                                let v = engine.scan(&item);
-                                same(&v);
-                                let mut direct = Vec::new();
-                                verdict(&mut direct, &v);
-                                assert_eq!(String::from_utf8(direct).unwrap(), serde_json::to_string(&v).unwrap());
-                            }
-                            Err(e) => same(&e),
-                        }
+                    for item in rows.flatten() {
+                        let v = engine.scan(&item);
+                        let mut direct = Vec::new();
+                        verdict(&mut direct, &v);
+                        assert_eq!(String::from_utf8(direct).unwrap(), serde_json::to_string(&v).unwrap());
                         n += 1;
                     }
                 }
