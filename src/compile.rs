@@ -9,6 +9,7 @@ use std::collections::HashMap;
 
 use daachorse::{DoubleArrayAhoCorasick, DoubleArrayAhoCorasickBuilder, MatchKind as DaacMatchKind};
 use regex::{Regex, RegexSet};
+use regex_syntax::hir::{Class, Hir, HirKind};
 
 use crate::diagnostic::{Diagnostic, Location};
 use crate::error::RulesetError;
@@ -355,24 +356,68 @@ fn clamp_weight(b: &mut Builder, w: &toml::Spanned<f64>, file: usize) -> f64 {
 }
 
 /// Compile a ruleset. All errors are reported together.
-/// Whether every match of `pattern` contains a non-ASCII character, from its
-/// syntax tree: a literal or class outside ASCII in every branch. `false`
-/// when unsure, so the answer only ever skips work that cannot match.
-pub(crate) fn needs_non_ascii(pattern: &str) -> bool {
-    use regex_syntax::hir::{Class, Hir, HirKind};
-    fn req(h: &Hir) -> bool {
-        match h.kind() {
-            HirKind::Literal(l) => l.0.iter().any(|&b| b >= 0x80),
-            HirKind::Class(Class::Unicode(c)) => c.ranges().iter().all(|r| r.start() as u32 >= 0x80),
-            HirKind::Class(Class::Bytes(c)) => c.ranges().iter().all(|r| r.start() >= 0x80),
-            HirKind::Concat(xs) => xs.iter().any(req),
-            HirKind::Alternation(xs) => xs.iter().all(req),
-            HirKind::Repetition(r) => r.min >= 1 && req(&r.sub),
-            HirKind::Capture(c) => req(&c.sub),
-            HirKind::Empty | HirKind::Look(_) => false,
+/// Which characters and bytes can occur in the text a regex runs on.
+pub(crate) struct Alphabet<'a> {
+    pub char_ok: &'a dyn Fn(char) -> bool,
+    /// For literals and classes that are not valid UTF-8.
+    pub byte_ok: &'a dyn Fn(u8) -> bool,
+    /// Whether some character of the range `start..=end` can occur.
+    pub range_ok: &'a dyn Fn(char, char) -> bool,
+}
+
+/// Whether `hir` can match some text written in `alphabet`; `culprit` gets
+/// the first piece that cannot (in regex syntax). Used by the ruleset lint
+/// (W004: a regex needing text that normalisation removes) and by
+/// [`needs_non_ascii`].
+pub(crate) fn can_match(hir: &Hir, alphabet: &Alphabet, culprit: &mut Option<String>) -> bool {
+    let ok = match hir.kind() {
+        HirKind::Empty | HirKind::Look(_) => true,
+        HirKind::Literal(lit) => match std::str::from_utf8(&lit.0) {
+            Ok(s) => s.chars().all(alphabet.char_ok),
+            Err(_) => lit.0.iter().all(|&b| (alphabet.byte_ok)(b)),
+        },
+        HirKind::Class(Class::Unicode(u)) => u.ranges().iter().any(|r| (alphabet.range_ok)(r.start(), r.end())),
+        HirKind::Class(Class::Bytes(b)) => {
+            b.ranges().iter().any(|r| (r.start()..=r.end()).any(|x| (alphabet.byte_ok)(x)))
+        }
+        HirKind::Repetition(rep) => rep.min == 0 || can_match(&rep.sub, alphabet, culprit),
+        HirKind::Capture(cap) => can_match(&cap.sub, alphabet, culprit),
+        HirKind::Concat(hs) => hs.iter().all(|h| can_match(h, alphabet, culprit)),
+        HirKind::Alternation(hs) => {
+            // Every branch is dead: report the first branch's culprit.
+            let mut first = None;
+            let any = hs.iter().any(|h| {
+                let mut c = None;
+                let ok = can_match(h, alphabet, &mut c);
+                if first.is_none() {
+                    first = c;
+                }
+                ok
+            });
+            if !any && culprit.is_none() {
+                *culprit = first;
+            }
+            any
+        }
+    };
+    if !ok && culprit.is_none() {
+        match hir.kind() {
+            HirKind::Literal(lit) => *culprit = Some(String::from_utf8_lossy(&lit.0).into_owned()),
+            HirKind::Class(_) => *culprit = Some(hir.to_string()),
+            _ => {}
         }
     }
-    regex_syntax::ParserBuilder::new().build().parse(pattern).is_ok_and(|h| req(&h))
+    ok
+}
+
+/// Whether every match of `pattern` contains a non-ASCII character
+/// (`[가-힣]st|카피`): it cannot match all-ASCII text. `false` when the
+/// pattern does not parse, so the answer only ever skips work that cannot
+/// match.
+pub(crate) fn needs_non_ascii(pattern: &str) -> bool {
+    let ascii =
+        Alphabet { char_ok: &|c| c.is_ascii(), byte_ok: &|b| b.is_ascii(), range_ok: &|start, _| start.is_ascii() };
+    regex_syntax::ParserBuilder::new().build().parse(pattern).is_ok_and(|h| !can_match(&h, &ascii, &mut None))
 }
 
 /// Key of an HS prefix of up to 10 ASCII digits: length and value, mixed

@@ -15,10 +15,9 @@
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
-use regex_syntax::hir::{Class, Hir, HirKind};
 use toml::Spanned;
 
-use crate::compile::{category_index, party_key, CATEGORIES};
+use crate::compile::{can_match, category_index, party_key, Alphabet, CATEGORIES};
 use crate::diagnostic::{Diagnostic, Location};
 use crate::normalize::{is_cjk_or_hangul, normalize_pattern, strip_accents, Normalized};
 use crate::ruleset::{AliasKind, RuleDef, Ruleset};
@@ -613,7 +612,7 @@ fn dead_regex(pattern: &str) -> Option<String> {
     // The same syntax the engine's `regex::RegexBuilder` accepts by default.
     let hir = regex_syntax::ParserBuilder::new().build().parse(pattern).ok()?;
     let mut culprit = None;
-    if can_match(&hir, &mut culprit) {
+    if can_match(&hir, &normalised_alphabet(), &mut culprit) {
         None
     } else {
         Some(culprit.unwrap_or_else(|| hir.to_string()))
@@ -635,56 +634,17 @@ fn survives(c: char) -> bool {
 /// Characters tried per class range before assuming one survives.
 const RANGE_PROBE: u32 = 4096;
 
-fn class_can_match(class: &Class) -> bool {
-    match class {
-        Class::Unicode(u) => u.ranges().iter().any(|r| {
-            let (start, end) = (r.start() as u32, r.end() as u32);
+/// Normalised text: no ASCII upper case, nothing NFKC or case folding changes.
+fn normalised_alphabet() -> Alphabet<'static> {
+    Alphabet {
+        char_ok: &survives,
+        byte_ok: &|b| !b.is_ascii_uppercase(),
+        range_ok: &|start, end| {
+            let (start, end) = (start as u32, end as u32);
             let last = end.min(start.saturating_add(RANGE_PROBE));
             (start..=last).filter_map(char::from_u32).any(survives) || last < end
-        }),
-        // Non-Unicode classes: ASCII upper case never occurs; other bytes may.
-        Class::Bytes(b) => b.ranges().iter().any(|r| (r.start()..=r.end()).any(|x| !x.is_ascii_uppercase())),
-    }
-}
-
-/// Whether `hir` can match some normalised text; `culprit` gets the first
-/// piece that cannot.
-fn can_match(hir: &Hir, culprit: &mut Option<String>) -> bool {
-    let ok = match hir.kind() {
-        HirKind::Empty | HirKind::Look(_) => true,
-        HirKind::Literal(lit) => match std::str::from_utf8(&lit.0) {
-            Ok(s) => s.chars().all(survives),
-            Err(_) => !lit.0.iter().any(|b| b.is_ascii_uppercase()),
         },
-        HirKind::Class(c) => class_can_match(c),
-        HirKind::Repetition(rep) => rep.min == 0 || can_match(&rep.sub, culprit),
-        HirKind::Capture(cap) => can_match(&cap.sub, culprit),
-        HirKind::Concat(hs) => hs.iter().all(|h| can_match(h, culprit)),
-        HirKind::Alternation(hs) => {
-            // Every branch is dead: report the first branch's culprit.
-            let mut first = None;
-            let any = hs.iter().any(|h| {
-                let mut c = None;
-                let ok = can_match(h, &mut c);
-                if first.is_none() {
-                    first = c;
-                }
-                ok
-            });
-            if !any && culprit.is_none() {
-                *culprit = first;
-            }
-            any
-        }
-    };
-    if !ok && culprit.is_none() {
-        match hir.kind() {
-            HirKind::Literal(lit) => *culprit = Some(String::from_utf8_lossy(&lit.0).into_owned()),
-            HirKind::Class(_) => *culprit = Some(hir.to_string()),
-            _ => {}
-        }
     }
-    ok
 }
 
 // ---------------------------------------------------------------------------
