@@ -546,18 +546,8 @@ impl Engine {
 
         // Rules over other evidence.
         let unit_usd = item.unit_value().and_then(|v| {
-            // Upper-cased on the stack: currency codes are short.
-            let code = item.currency.as_deref().unwrap_or("USD").trim();
-            let mut buf = [0u8; 16];
-            let rate = match buf.get_mut(..code.len()) {
-                Some(b) => {
-                    b.copy_from_slice(code.as_bytes());
-                    b.make_ascii_uppercase();
-                    std::str::from_utf8(b).ok().and_then(|k| c.currency.get(k))
-                }
-                None => c.currency.get(&code.to_ascii_uppercase()),
-            };
-            rate.map(|r| v * r)
+            let cur = item.currency.as_deref().unwrap_or("USD").trim().to_ascii_uppercase();
+            c.currency.get(&cur).map(|r| v * r)
         });
         if item.unit_value().is_some() && unit_usd.is_none() {
             reasons.push(format!(
@@ -1225,9 +1215,9 @@ impl Engine {
                 glued_mark || after_mark || model_token(&norm[en..])
             };
             // A device by brand and model, then a cover word that is the
-            // product (`华为MateBook X Pro 2019款笔记本外壳保护贴膜`, `samsung
-            // galaxy s21 case`), even opening the title; not a cover that
-            // comes with the device (`送钢化膜`, `with case`).
+            // product (`华为MateBook X Pro 2019款笔记本外壳保护贴膜`), even
+            // opening the title; not a cover that comes with the device
+            // (`送钢化膜`, `with case`).
             let covered =
                 || with_model() && s.covers.iter().any(|&cs| cs >= en && !norm.get(..cs).is_some_and(ends_with_gift));
             if before || after || chained || device || covered() {
@@ -1281,7 +1271,6 @@ fn model_token(rest: &str) -> bool {
 
 /// Words allowed between a compatibility cue and its mark.
 const FILLERS: &[&str] = &["the", "your", "my", "all", "new", "any", "most", "a", "an", "apple", "genuine", "original"];
-/// Words allowed between two marks of one compatibility chain.
 /// Words that make a cover word part of a bundle, not the product: `送钢化膜`
 /// (free screen protector), `+ 贴膜`, `with case`.
 const GIFTS: &[&str] = &["送", "赠", "附", "含", "带", "配", "加", "with", "free", "plus", "+", "&", "and", "w/"];
@@ -1298,6 +1287,7 @@ fn ends_with_gift(before: &str) -> bool {
     })
 }
 
+/// Words allowed between two marks of one compatibility chain.
 const JOINERS: &[&str] = &["and", "or", "und", "et", "y", "和", "及", "与", "或", "및", "와", "과"];
 
 /// Whether the words of `gap` (letters and digits runs) are all in `allowed`.

@@ -152,7 +152,7 @@ pub fn needs_fold(text: &str) -> bool {
             tok_len = 0;
             // Lead bytes of CJK ideographs (U+4000–U+9FFF) and Hangul
             // syllables (U+B000–U+CFFF): three bytes, nothing to decode.
-            if (0xE4..=0xE9).contains(&x) || (0xEB..=0xEC).contains(&x) {
+            if crate::normalize::is_cjk_hangul_lead(x) {
                 i += 3;
                 continue;
             }

@@ -244,7 +244,7 @@ static BYTE_CLASS: [u8; 256] = {
             DIGIT
         } else if b == b'*' {
             STAR
-        } else if (0xE4 <= b && b <= 0xE9) || b == 0xEB || b == 0xEC {
+        } else if crate::normalize::is_cjk_hangul_lead(b) {
             CJK
         } else if b >= 0x80 {
             HIGH

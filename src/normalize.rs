@@ -262,6 +262,14 @@ pub fn is_word_char(c: char) -> bool {
     !is_cjk_or_hangul(c) && c.is_alphanumeric()
 }
 
+/// Lead byte of a three-byte UTF-8 sequence for U+4000–U+9FFF (CJK
+/// ideographs) or U+B000–U+CFFF (Hangul syllables): byte scans skip such a
+/// character whole, without decoding it.
+#[inline]
+pub(crate) const fn is_cjk_hangul_lead(b: u8) -> bool {
+    matches!(b, 0xE4..=0xE9 | 0xEB..=0xEC)
+}
+
 /// CJK ideographs, kana and Hangul: scripts matched as substrings.
 #[inline]
 pub fn is_cjk_or_hangul(c: char) -> bool {
