@@ -999,6 +999,14 @@ mod tests {
         assert_same_rows(&data, "big.csv", InputFormat::Csv, &ColumnMap::default());
     }
 
+    /// A two-item CEB603 inventory in the pieces a pipe would deliver.
+    const XML_PIECES: &[&str] = &[
+        "<CEB603Message><Inventory><InventoryHead><copNo>C</copNo></InventoryHead>",
+        "<InventoryList><gnum>1</gnum><gname>a</gname></InventoryList>",
+        "\n<InventoryList><gnum>2</gnum><gname>b</gname></InventoryList>",
+        "</Inventory></CEB603Message>\n",
+    ];
+
     /// Like a pipe: a chunk is handed out as soon as reading on could block.
     #[test]
     fn chunks_come_out_as_soon_as_rows_are_complete() {
@@ -1006,15 +1014,7 @@ mod tests {
         let cases: [(InputFormat, &[&str]); 3] = [
             (InputFormat::Csv, &["id,description\n", "1,a\n", "2,b\n"]),
             (InputFormat::Jsonl, &["{\"id\":1,\"description\":\"a\"}\n{\"id\":2", ",\"description\":\"b\"}\n"]),
-            (
-                InputFormat::Xml,
-                &[
-                    "<CEB603Message><Inventory><InventoryHead><copNo>C</copNo></InventoryHead>",
-                    "<InventoryList><gnum>1</gnum><gname>a</gname></InventoryList>",
-                    "\n<InventoryList><gnum>2</gnum><gname>b</gname></InventoryList>",
-                    "</Inventory></CEB603Message>\n",
-                ],
-            ),
+            (InputFormat::Xml, XML_PIECES),
         ];
         for (format, chunks) in cases {
             let served = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
@@ -1056,15 +1056,7 @@ mod tests {
         let cases: [(InputFormat, &[&str]); 3] = [
             (InputFormat::Csv, &["id,description\n", "1,a\n", "2,b\n"]),
             (InputFormat::Jsonl, &["{\"id\":1,\"description\":\"a\"}\n", "\n{\"id\":2,\"description\":\"b\"}\n"]),
-            (
-                InputFormat::Xml,
-                &[
-                    "<CEB603Message><Inventory><InventoryHead><copNo>C</copNo></InventoryHead>",
-                    "<InventoryList><gnum>1</gnum><gname>a</gname></InventoryList>",
-                    "\n<InventoryList><gnum>2</gnum><gname>b</gname></InventoryList>",
-                    "</Inventory></CEB603Message>\n",
-                ],
-            ),
+            (InputFormat::Xml, XML_PIECES),
         ];
         for (format, chunks) in cases {
             let served = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
