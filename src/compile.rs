@@ -153,6 +153,10 @@ pub(crate) struct Compiled {
     /// Latin mark patterns folded like the folded view, and their automaton.
     pub fold_patterns: Vec<Pattern>,
     pub fold_automaton: Option<Literals>,
+    /// On ASCII text: the whole-word ASCII literals, looked up run by run
+    /// (see [`crate::words`]), and an automaton over the other ASCII ones.
+    pub words: Option<crate::words::WordIndex>,
+    pub substrings: crate::words::Substrings,
     /// Misspelt and masked Latin marks.
     pub fuzzy: crate::fuzzy::FuzzyIndex,
     /// Regex rules without a prefilter, run on every item as one set.
@@ -1011,6 +1015,26 @@ pub(crate) fn compile(rs: &Ruleset) -> Result<Compiled, RulesetError> {
             })?;
         Some(Literals(ac))
     };
+    // On ASCII text, ASCII literals come from a word lookup, and regex gates
+    // (substrings) from a byte-pair scan; gates of regexes that need
+    // non-ASCII text are left out there (`st` for `[가-힣]st`: such a regex is
+    // skipped on ASCII text anyway).
+    let gate = |t: &Target| matches!(t, Target::Gate { .. });
+    let ascii_only_gate = |t: &Target| match *t {
+        Target::Gate { rule } => matches!(rules[rule as usize].kind, RuleKind::Regex { non_ascii: true, .. }),
+        _ => false,
+    };
+    let ascii = || b.patterns.iter().enumerate().filter(|(_, p)| p.text.is_ascii() && !p.text.is_empty());
+    let words = (!b.patterns.is_empty()).then(|| {
+        crate::words::WordIndex::new(
+            ascii().filter(|(_, p)| !p.targets.iter().any(gate)).map(|(i, p)| (i as u32, p.text.as_str())),
+        )
+    });
+    let substrings = crate::words::Substrings::new(
+        ascii()
+            .filter(|(_, p)| p.targets.iter().any(gate) && !p.targets.iter().all(ascii_only_gate))
+            .map(|(i, p)| (i as u32, p.text.as_str())),
+    );
     let fold_automaton = if b.fold_patterns.is_empty() {
         None
     } else {
@@ -1076,6 +1100,8 @@ pub(crate) fn compile(rs: &Ruleset) -> Result<Compiled, RulesetError> {
         automaton,
         fold_patterns: b.fold_patterns,
         fold_automaton,
+        words,
+        substrings,
         fuzzy: b.fuzzy,
         regex_set,
         gated_regexes: gated,

@@ -69,7 +69,7 @@ impl Scratch {
     }
 }
 
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, PartialEq)]
 struct RawHit {
     pat: u32,
     start: usize,
@@ -846,8 +846,28 @@ impl Engine {
         let mut accessory = usize::MAX;
         let norm = &s.norm.text;
         let bytes = norm.as_bytes();
-        for m in ac.0.find_overlapping_iter(norm.as_str()) {
-            let p = &c.patterns[m.value() as usize];
+        // On ASCII text, literals come from a word lookup and regex gates from
+        // a byte-pair scan instead of the automaton walk (see `words`). Not
+        // under a trace, which shows the walk's in-word matches dropped.
+        let words = c.words.as_ref().filter(|_| s.norm.is_ascii() && s.trace.is_none());
+        match words {
+            None => s.hits.extend(ac.0.find_overlapping_iter(norm.as_str()).map(|m| RawHit {
+                pat: m.value(),
+                start: m.start(),
+                end: m.end(),
+            })),
+            Some(_) => {
+                let hits = &mut s.hits;
+                c.substrings.find(bytes, |pat, start, end| hits.push(RawHit { pat, start, end }));
+                // The walk's order (by end, the longer match first) for the
+                // order of the gates.
+                hits.sort_unstable_by_key(|h| (h.end, h.start));
+            }
+        }
+        let mut kept = 0;
+        for i in 0..s.hits.len() {
+            let h = s.hits[i];
+            let p = &c.patterns[h.pat as usize];
             // Regex prefilter literals are substrings: no word boundaries.
             if field == 0 {
                 for t in &p.targets {
@@ -859,15 +879,14 @@ impl Engine {
                 }
             }
             let inside_before = p.left
-                && m.start() > 0
-                && norm[..m.start()].chars().next_back().is_some_and(|prev| same_class(prev, p.first));
-            let inside_after = p.right
-                && m.end() < bytes.len()
-                && norm[m.end()..].chars().next().is_some_and(|n| same_class(n, p.last));
+                && h.start > 0
+                && norm[..h.start].chars().next_back().is_some_and(|prev| same_class(prev, p.first));
+            let inside_after =
+                p.right && h.end < bytes.len() && norm[h.end..].chars().next().is_some_and(|n| same_class(n, p.last));
             if inside_before || inside_after {
                 if let Some(t) = s.trace.as_mut() {
                     for tg in p.targets.iter().filter(|t| matches!(t, Target::Mark { .. } | Target::Term { .. })) {
-                        let orig = s.norm.to_original(m.start(), m.end());
+                        let orig = s.norm.to_original(h.start, h.end);
                         t.cand(
                             field,
                             self.target_desc(tg),
@@ -881,8 +900,19 @@ impl Engine {
                 }
                 continue;
             }
-            if let Some(pr) = s.profile.as_mut() {
-                for tg in &p.targets {
+            s.hits[kept] = h;
+            kept += 1;
+        }
+        s.hits.truncate(kept);
+        if let Some(w) = words {
+            let hits = &mut s.hits;
+            w.find(bytes, |pat, start, end| hits.push(RawHit { pat, start, end }));
+            // The walk's order: by end, the longer match first.
+            s.hits.sort_unstable_by_key(|h| (h.end, h.start));
+        }
+        if let Some(pr) = s.profile.as_mut() {
+            for h in &s.hits {
+                for tg in &c.patterns[h.pat as usize].targets {
                     match *tg {
                         Target::Term { rule } | Target::Gate { rule } => pr.rule_literal_hits[rule as usize] += 1,
                         Target::Mark { mark, .. } => pr.mark_candidates[mark as usize] += 1,
@@ -890,7 +920,6 @@ impl Engine {
                     }
                 }
             }
-            s.hits.push(RawHit { pat: m.value(), start: m.start(), end: m.end() });
         }
         // Guards, cues and words first.
         for h in &s.hits {
@@ -1384,4 +1413,140 @@ pub(crate) fn pct(x: f64) -> String {
 
 fn round3(x: f64) -> f64 {
     (x * 1000.0).round() / 1000.0
+}
+
+#[cfg(test)]
+mod word_lookup {
+    //! The word lookup on ASCII text (`crate::words`) against the automaton
+    //! walk it replaces: the same literal hits, in the same order, and the
+    //! same regex gates.
+    use super::*;
+
+    /// The engine as compiled, and the same engine without the word lookup.
+    fn pair(rs: &Ruleset) -> (Engine, Engine) {
+        let mut walk = compile::compile(rs).unwrap();
+        walk.words = None;
+        (Engine::from_ruleset(rs).unwrap(), Engine { inner: Arc::new(walk), seed: 0, state: None })
+    }
+
+    /// The literal hits and regex gates, but on ASCII text not the gates of
+    /// regexes that need non-ASCII text (left out there: they are skipped).
+    fn hits(e: &Engine, s: &mut Scratch, text: &str) -> (Vec<RawHit>, Vec<u32>) {
+        s.gates.clear();
+        e.match_field(s, 0, text);
+        let c = &e.inner;
+        let skipped = |t: &Target| match *t {
+            Target::Gate { rule } => {
+                s.norm.is_ascii() && matches!(c.rules[rule as usize].kind, RuleKind::Regex { non_ascii: true, .. })
+            }
+            _ => false,
+        };
+        let hits = s.hits.iter().filter(|h| !c.patterns[h.pat as usize].targets.iter().all(skipped));
+        let gates = s.gates.iter().filter(|&&rule| !skipped(&Target::Gate { rule }));
+        (hits.copied().collect(), gates.copied().collect())
+    }
+
+    fn check(words: &Engine, walk: &Engine, texts: impl IntoIterator<Item = String>) -> usize {
+        let (mut s1, mut s2) = (words.scratch(), walk.scratch());
+        let mut n = 0;
+        for t in texts {
+            let a = hits(words, &mut s1, &t);
+            let b = hits(walk, &mut s2, &t);
+            assert_eq!(a, b, "{t:?}");
+            n += a.0.len();
+        }
+        n
+    }
+
+    /// Random texts made of literals of the ruleset glued with letters,
+    /// digits and punctuation: every boundary case the walk checks.
+    #[test]
+    fn same_hits_as_the_automaton_on_random_ascii_text() {
+        let rs = Ruleset::default_ruleset().unwrap();
+        let (words, walk) = pair(&rs);
+        let lits: Vec<String> =
+            walk.inner.patterns.iter().filter(|p| p.text.is_ascii()).map(|p| p.text.clone()).collect();
+        assert!(lits.len() > 1000);
+        let glue = ["", " ", "  ", "a", "z9", "7", "-", ".", "&", ":", "1:", "x ", " 2", "st", "aaa", "*", "/"];
+        let mut x = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = |n: usize| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            (x % n as u64) as usize
+        };
+        let mut texts = Vec::new();
+        for _ in 0..20_000 {
+            let mut t = String::new();
+            for _ in 0..1 + next(6) {
+                t.push_str(glue[next(glue.len())]);
+                let l = &lits[next(lits.len())];
+                // Sometimes only part of a literal, or in upper case.
+                match next(5) {
+                    0 => t.push_str(&l[..next(l.len()) + 1]),
+                    1 => t.push_str(&l.to_uppercase()),
+                    _ => t.push_str(l),
+                }
+            }
+            t.push_str(glue[next(glue.len())]);
+            texts.push(t);
+        }
+        let n = check(&words, &walk, texts);
+        assert!(n > 40_000, "only {n} hits");
+    }
+
+    /// The shipped test corpora and, when present, real English titles.
+    #[test]
+    fn same_hits_as_the_automaton_on_titles() {
+        let rs = Ruleset::default_ruleset().unwrap();
+        let (words, walk) = pair(&rs);
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut texts: Vec<String> = Vec::new();
+        for f in ["tests/data/manifests/clean_corpus.txt", "tests/data/manifests/corpus_false_alarm.csv"] {
+            texts.extend(std::fs::read_to_string(root.join(f)).unwrap().lines().map(str::to_string));
+        }
+        for f in ["wdc_shoes_titles.txt", "wdc_watches_titles.txt", "myntra_products_catalog.csv"] {
+            if let Ok(t) = std::fs::read_to_string(root.join("../shared/data/titles_en").join(f)) {
+                texts.extend(t.lines().take(20_000).map(str::to_string));
+            }
+        }
+        let n = check(&words, &walk, texts);
+        assert!(n > 100, "only {n} hits");
+    }
+
+    /// A/B timing on the peer corpus of `../shared/bench/run.sh` (ignored:
+    /// `cargo test --release --lib -- word_lookup --ignored --nocapture`).
+    #[test]
+    #[ignore]
+    fn timing_against_the_walk() {
+        let p = "/tmp/peers-data-1000000-10000/iprscreen";
+        let mut rs = Ruleset::default_ruleset().unwrap();
+        let text = std::fs::read_to_string(format!("{p}/registry.csv")).unwrap();
+        rs.add_marks("reg", crate::registry::parse_csv("reg", &text).unwrap());
+        for (src, file) in rs.sources.iter().zip(rs.files.iter_mut()) {
+            if src.name != "reg" {
+                file.mark.clear();
+                file.test.clear();
+            }
+        }
+        let (a, b) = pair(&rs);
+        let items: Vec<Item> = std::fs::read_to_string(format!("{p}/items.jsonl"))
+            .unwrap()
+            .lines()
+            .take(200_000)
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        let mut best = [f64::MAX; 2];
+        for _ in 0..8 {
+            for (k, e) in [&a, &b].iter().enumerate() {
+                let mut s = e.scratch();
+                let t = std::time::Instant::now();
+                for it in &items {
+                    std::hint::black_box(e.scan_with(&mut s, it));
+                }
+                best[k] = best[k].min(t.elapsed().as_secs_f64());
+            }
+        }
+        eprintln!("words {:.3} s, walk {:.3} s (best of 8, {} items)", best[0], best[1], items.len());
+    }
 }

@@ -82,7 +82,7 @@ fn hash(s: &[u8]) -> u64 {
 /// The deletion map keeps the polynomial [`hash`], whose prefix and suffix
 /// parts give every deletion's hash in O(1).
 #[inline]
-fn set_hash(k: &[u8]) -> u64 {
+pub(crate) fn set_hash(k: &[u8]) -> u64 {
     #[inline]
     fn r64(k: &[u8], i: usize) -> u64 {
         u64::from_le_bytes(k[i..i + 8].try_into().unwrap_or([0; 8]))

@@ -54,6 +54,7 @@ pub mod search;
 pub mod testing;
 pub mod trace;
 pub mod verdict;
+mod words;
 
 pub use diagnostic::{Diagnostic, Severity};
 pub use engine::{Engine, Scratch};

@@ -22,6 +22,8 @@ pub struct Normalized {
     map: Vec<u32>,
     /// For each byte of `text`, the end (exclusive) of that original character.
     map_end: Vec<u32>,
+    /// Whether `text` is all ASCII.
+    ascii: bool,
 }
 
 /// Characters that are dropped: zero-width and invisible formatting.
@@ -58,7 +60,8 @@ impl Normalized {
         self.text.clear();
         self.map.clear();
         self.map_end.clear();
-        if original.is_ascii() || !needs_folding(original) {
+        self.ascii = original.is_ascii();
+        if self.ascii || !needs_folding(original) {
             // Only ASCII letters change, in place: byte offsets are the same,
             // so the map stays the identity (the common case, also for most
             // Chinese and Korean text).
@@ -110,6 +113,13 @@ impl Normalized {
                 }
             }
         }
+        self.ascii = self.text.is_ascii();
+    }
+
+    /// Whether the normalised text is all ASCII (full-width letters become
+    /// ASCII too).
+    pub fn is_ascii(&self) -> bool {
+        self.ascii
     }
 
     #[inline]

@@ -1,0 +1,303 @@
+//! Whole-word literals on ASCII text, found with one hash probe per word
+//! instead of the automaton's walk over every byte.
+//!
+//! Most literals (Latin mark names, category words, coded terms) are ASCII
+//! and need a word boundary where they start or end with a letter or digit:
+//! no letter may touch a literal's letter, no digit its digit. On ASCII text
+//! such a literal can only match from the start of a run of letters (or
+//! digits, or one other byte) to the end of one, so the engine looks up each
+//! run, and while some literal continues it the runs that follow (`new` →
+//! `new ` → `new balance`), in one hash table: a probe per word instead of an
+//! automaton step per byte. Regex gates, which match anywhere, are found by
+//! [`Substrings`]. The hits are the automaton's hits that pass its boundary
+//! check, in the automaton's order once sorted by (end, start) (tested
+//! against the automaton in the engine's tests).
+
+use crate::fuzzy::set_hash;
+
+/// The table of whole-word literals and of their run prefixes.
+pub(crate) struct WordIndex {
+    /// Open addressing, linear probing: `(hash >> 32) << 32 | (entry + 1)`,
+    /// 0 for an empty slot.
+    slots: Vec<u64>,
+    entries: Vec<Entry>,
+    /// Entry texts, back to back.
+    arena: Vec<u8>,
+    mask: usize,
+    /// Bytes other than letters and digits that open a literal (`&`).
+    opens: [bool; 256],
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Entry {
+    off: u32,
+    len: u32,
+    /// The automaton pattern with this text, or `NONE` for a prefix only.
+    pat: u32,
+    /// Whether a longer literal continues this text with more runs.
+    more: bool,
+}
+
+const NONE: u32 = u32::MAX;
+
+/// The end of the run starting at `i`: letters, digits, or one other byte.
+#[inline]
+fn run_end(b: &[u8], i: usize) -> usize {
+    let c = b[i];
+    if c.is_ascii_alphabetic() {
+        crate::fold::letter_run_end(b, i + 1)
+    } else if c.is_ascii_digit() {
+        let mut j = i + 1;
+        while j < b.len() && b[j].is_ascii_digit() {
+            j += 1;
+        }
+        j
+    } else {
+        i + 1
+    }
+}
+
+impl WordIndex {
+    /// Index the given `(pattern id, text)` pairs: unique, non-empty ASCII
+    /// texts.
+    pub(crate) fn new<'a>(patterns: impl IntoIterator<Item = (u32, &'a str)>) -> WordIndex {
+        let mut by_text: std::collections::HashMap<&'a [u8], usize> = std::collections::HashMap::new();
+        let mut entries: Vec<Entry> = Vec::new();
+        let mut arena = Vec::new();
+        let mut texts: Vec<&'a [u8]> = Vec::new();
+        let mut entry = |key: &'a [u8], entries: &mut Vec<Entry>, arena: &mut Vec<u8>| -> usize {
+            *by_text.entry(key).or_insert_with(|| {
+                entries.push(Entry { off: arena.len() as u32, len: key.len() as u32, pat: NONE, more: false });
+                arena.extend_from_slice(key);
+                texts.push(key);
+                entries.len() - 1
+            })
+        };
+        let mut opens = [false; 256];
+        for (pat, text) in patterns {
+            let b = text.as_bytes();
+            if !b[0].is_ascii_alphanumeric() {
+                opens[b[0] as usize] = true;
+            }
+            let mut i = 0;
+            loop {
+                let e = run_end(b, i);
+                if e == b.len() {
+                    break;
+                }
+                let k = entry(&b[..e], &mut entries, &mut arena);
+                entries[k].more = true;
+                i = e;
+            }
+            let k = entry(b, &mut entries, &mut arena);
+            debug_assert_eq!(entries[k].pat, NONE, "duplicate pattern text");
+            entries[k].pat = pat;
+        }
+        let size = (entries.len() * 2).next_power_of_two().max(16);
+        let mut slots = vec![0u64; size];
+        let mask = size - 1;
+        for (k, key) in texts.iter().enumerate() {
+            let h = set_hash(key);
+            let mut i = h as usize & mask;
+            while slots[i] != 0 {
+                i = (i + 1) & mask;
+            }
+            slots[i] = (h >> 32) << 32 | (k as u64 + 1);
+        }
+        WordIndex { slots, entries, arena, mask, opens }
+    }
+
+    /// Heap bytes of the table.
+    pub(crate) fn heap_bytes(&self) -> usize {
+        self.slots.len() * 8 + self.entries.len() * std::mem::size_of::<Entry>() + self.arena.len()
+    }
+
+    #[inline]
+    fn get(&self, key: &[u8]) -> Option<Entry> {
+        let h = set_hash(key);
+        let tag = h >> 32;
+        let mut i = h as usize & self.mask;
+        loop {
+            let s = self.slots[i];
+            if s == 0 {
+                return None;
+            }
+            if s >> 32 == tag {
+                let e = self.entries[(s as u32 - 1) as usize];
+                if self.arena[e.off as usize..(e.off + e.len) as usize] == *key {
+                    return Some(e);
+                }
+            }
+            i = (i + 1) & self.mask;
+        }
+    }
+
+    /// Call `hit(pattern, start, end)` for every literal in the ASCII text
+    /// `b` that starts and ends at run edges, by start, then by length.
+    #[inline]
+    pub(crate) fn find(&self, b: &[u8], mut hit: impl FnMut(u32, usize, usize)) {
+        let mut i = 0;
+        while i < b.len() {
+            if !b[i].is_ascii_alphanumeric() && !self.opens[b[i] as usize] {
+                i += 1;
+                continue;
+            }
+            let first = run_end(b, i);
+            let mut end = first;
+            while let Some(e) = self.get(&b[i..end]) {
+                if e.pat != NONE {
+                    hit(e.pat, i, end);
+                }
+                if !e.more || end == b.len() {
+                    break;
+                }
+                end = run_end(b, end);
+            }
+            i = first;
+        }
+    }
+}
+
+/// ASCII literals that match anywhere (regex gates: `st` inside `steel`
+/// opens the regex), for ASCII text. The literals of two bytes or more go
+/// to a SIMD packed searcher (Teddy, from the aho-corasick crate) that skips
+/// most of the text; one-byte literals (`:`) to memchr. Where Teddy is not
+/// available (too many literals, other CPUs), a byte-pair bitmap read at
+/// every position. Every candidate start is verified against the literals.
+pub(crate) struct Substrings {
+    teddy: Option<aho_corasick::packed::Searcher>,
+    /// Bit `b0 | b1 << 8`: some literal of two bytes or more starts with
+    /// `b0 b1` (used without Teddy).
+    pairs: Vec<u64>,
+    /// The one-byte literals: `(pattern id, byte)`.
+    singles: Vec<(u32, u8)>,
+    /// Literals of two bytes or more by first byte: `(pattern id, text)`.
+    by_first: Vec<Vec<(u32, Box<[u8]>)>>,
+}
+
+impl Substrings {
+    /// Index `(pattern id, text)` pairs: unique, non-empty ASCII texts.
+    pub(crate) fn new<'a>(patterns: impl IntoIterator<Item = (u32, &'a str)>) -> Substrings {
+        let mut pairs = vec![0u64; 1024];
+        let mut by_first: Vec<Vec<(u32, Box<[u8]>)>> = vec![Vec::new(); 256];
+        let mut singles = Vec::new();
+        let mut teddy = aho_corasick::packed::Config::new().builder();
+        for (pat, text) in patterns {
+            match text.as_bytes() {
+                [] => {}
+                [b0] => singles.push((pat, *b0)),
+                b @ [b0, b1, ..] => {
+                    let k = *b0 as usize | (*b1 as usize) << 8;
+                    pairs[k >> 6] |= 1 << (k & 63);
+                    by_first[*b0 as usize].push((pat, b.into()));
+                    teddy.add(b);
+                }
+            }
+        }
+        Substrings { teddy: teddy.build(), pairs, singles, by_first }
+    }
+
+    /// Call `hit(pattern, start, end)` for every occurrence in `b`.
+    #[inline]
+    pub(crate) fn find(&self, b: &[u8], mut hit: impl FnMut(u32, usize, usize)) {
+        let mut at = |i: usize| {
+            for (pat, text) in &self.by_first[b[i] as usize] {
+                if b[i..].starts_with(text) {
+                    hit(*pat, i, i + text.len());
+                }
+            }
+        };
+        match &self.teddy {
+            // Each candidate start once: the leftmost match from there on,
+            // then all literals checked at its start.
+            Some(t) => {
+                let mut from = 0;
+                while let Some(m) = t.find_in(b, aho_corasick::Span::from(from..b.len())) {
+                    at(m.start());
+                    from = m.start() + 1;
+                }
+            }
+            None => {
+                for i in 0..b.len().saturating_sub(1) {
+                    let k = b[i] as usize | (b[i + 1] as usize) << 8;
+                    if self.pairs[k >> 6] & (1 << (k & 63)) != 0 {
+                        at(i);
+                    }
+                }
+            }
+        }
+        for &(pat, c) in &self.singles {
+            for i in memchr::memchr_iter(c, b) {
+                hit(pat, i, i + 1);
+            }
+        }
+    }
+}
+
+impl std::fmt::Debug for Substrings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let n = self.singles.len() + self.by_first.iter().map(Vec::len).sum::<usize>();
+        write!(f, "Substrings({n} literals, Teddy: {})", self.teddy.is_some())
+    }
+}
+
+impl std::fmt::Debug for WordIndex {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "WordIndex({} texts, {} bytes)", self.entries.len(), self.heap_bytes())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn hits(idx: &WordIndex, text: &str) -> Vec<(u32, usize, usize)> {
+        let mut v = Vec::new();
+        idx.find(text.as_bytes(), |p, s, e| v.push((p, s, e)));
+        v
+    }
+
+    #[test]
+    fn whole_words_and_phrases_by_run() {
+        let idx = WordIndex::new([(0, "new"), (1, "new balance"), (2, "balance"), (3, "1:1"), (4, "nike"), (5, "3ce")]);
+        assert_eq!(hits(&idx, "new balance 574"), vec![(0, 0, 3), (1, 0, 11), (2, 4, 11)]);
+        assert_eq!(hits(&idx, "nike90 2nike nikes"), vec![(4, 0, 4), (4, 8, 12)], "letters touch letters only");
+        assert_eq!(hits(&idx, "bag 1:1 11:1 1:12"), vec![(3, 4, 7)]);
+        assert_eq!(hits(&idx, "3ce lip 33ce"), vec![(5, 0, 3)]);
+        assert_eq!(hits(&idx, "new  balance"), vec![(0, 0, 3), (2, 5, 12)], "separators are matched byte by byte");
+        assert_eq!(hits(&idx, ""), vec![]);
+        assert_eq!(hits(&idx, "new "), vec![(0, 0, 3)]);
+    }
+
+    #[test]
+    fn literals_opening_or_closing_with_other_bytes() {
+        let idx = WordIndex::new([(0, "co."), (1, "& off-white"), (2, "off-white")]);
+        assert_eq!(hits(&idx, "tiffany&co.x"), vec![(0, 8, 11)], "no boundary after a dot");
+        assert_eq!(hits(&idx, "a & off-white &off-white"), vec![(1, 2, 13), (2, 4, 13), (2, 15, 24)]);
+    }
+
+    #[test]
+    fn substrings_anywhere() {
+        let mut sub = Substrings::new([(0, "st"), (1, ":"), (2, "same"), (3, "sa"), (4, "ss")]);
+        for teddy in [true, false] {
+            if !teddy {
+                sub.teddy = None;
+            }
+            for text in ["best: samesame:", "x", "", "sss: the same steel, best in class; sa"] {
+                let mut v = Vec::new();
+                sub.find(text.as_bytes(), |p, s, e| v.push((p, s, e)));
+                v.sort();
+                let mut want = Vec::new();
+                for (p, lit) in ["st", ":", "same", "sa", "ss"].iter().enumerate() {
+                    want.extend(text.match_indices(lit).map(|(i, _)| (p as u32, i, i + lit.len())));
+                }
+                // match_indices does not overlap: add the overlapping `ss`.
+                if text.starts_with("sss") {
+                    want.push((4, 1, 3));
+                }
+                want.sort();
+                assert_eq!(v, want, "{text:?} (Teddy: {teddy})");
+            }
+        }
+    }
+}
