@@ -47,6 +47,8 @@ pub struct Scratch {
     word_first: [usize; 9],
     term_hits: Vec<TermHit>,
     gates: Vec<u32>,
+    /// Runs of letters or digits of the current field, hashed (ASCII text).
+    runs: Vec<crate::words::Run>,
     fold: crate::fold::Folded,
     fuzzy_scratch: crate::fuzzy::FuzzyScratch,
     fuzzy_hits: Vec<crate::fuzzy::FuzzyHit>,
@@ -904,9 +906,10 @@ impl Engine {
             kept += 1;
         }
         s.hits.truncate(kept);
+        s.runs.clear();
         if let Some(w) = words {
             let hits = &mut s.hits;
-            w.find(bytes, |pat, start, end| hits.push(RawHit { pat, start, end }));
+            w.find(bytes, &mut s.runs, |pat, start, end| hits.push(RawHit { pat, start, end }));
             // The walk's order: by end, the longer match first.
             s.hits.sort_unstable_by_key(|h| (h.end, h.start));
         }
@@ -1079,7 +1082,9 @@ impl Engine {
         // Misspelt and masked Latin marks (`Addidas`, `G*cci`), where no
         // literal candidate covers the token already.
         let t_fuzzy = s.profile.as_ref().map(|_| std::time::Instant::now());
-        if !c.fuzzy.is_empty() && norm.bytes().any(|b| b.is_ascii_alphabetic()) {
+        // On ASCII text, the runs the word lookup hashed rule out most titles.
+        let nothing = words.is_some() && c.fuzzy.nothing_in(&mut s.fuzzy_scratch, bytes, &s.runs);
+        if !nothing && !c.fuzzy.is_empty() && norm.bytes().any(|b| b.is_ascii_alphabetic()) {
             s.fuzzy_hits.clear();
             c.fuzzy.find(&mut s.fuzzy_scratch, norm, &mut s.fuzzy_hits);
             for fh in &s.fuzzy_hits {
@@ -1512,6 +1517,60 @@ mod word_lookup {
         }
         let n = check(&words, &walk, texts);
         assert!(n > 100, "only {n} hits");
+    }
+
+    /// `FuzzyIndex::nothing_in` (the shortcut from the word lookup's runs)
+    /// only says "nothing" where the misspelling matcher finds nothing: on
+    /// misspelt and masked aliases of every mark in titles, next to words
+    /// of multi-word names and everyday words.
+    #[test]
+    fn misspelling_shortcut_never_hides_a_hit() {
+        let rs = Ruleset::default_ruleset().unwrap();
+        let e = Engine::from_ruleset(&rs).unwrap();
+        let c = &*e.inner;
+        let words = c.words.as_ref().unwrap();
+        let aliases: Vec<String> = c.patterns.iter().filter(|p| p.text.is_ascii()).map(|p| p.text.clone()).collect();
+        let fill = ["men", "running", "shoes", "new", "2024", "sku930509", "bag", "x", "a1", "of", "home"];
+        let mut x = 0x2545_f491_4f6c_dd1du64;
+        let mut next = |n: usize| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            (x % n as u64) as usize
+        };
+        let mut s = e.scratch();
+        let (mut said_nothing, mut hits) = (0, 0);
+        for round in 0..30_000 {
+            let mut t = String::new();
+            for _ in 0..1 + next(5) {
+                let a = &aliases[next(aliases.len())];
+                let w = match next(4) {
+                    0 => crate::mutate::typo(a).unwrap_or_else(|| a.clone()),
+                    1 => fill[next(fill.len())].to_string(),
+                    _ => a.clone(),
+                };
+                t.push_str(&w);
+                t.push_str([" ", "-", "", " & ", "9 "][next(5)]);
+            }
+            if round % 7 == 0 {
+                t.push('*');
+            }
+            let t = t.to_lowercase();
+            if !t.is_ascii() {
+                continue;
+            }
+            s.runs.clear();
+            words.find(t.as_bytes(), &mut s.runs, |_, _, _| {});
+            let nothing = c.fuzzy.nothing_in(&mut s.fuzzy_scratch, t.as_bytes(), &s.runs);
+            s.fuzzy_hits.clear();
+            c.fuzzy.find(&mut s.fuzzy_scratch, &t, &mut s.fuzzy_hits);
+            if nothing {
+                assert!(s.fuzzy_hits.is_empty(), "{t:?}: {:?}", s.fuzzy_hits);
+                said_nothing += 1;
+            }
+            hits += s.fuzzy_hits.len();
+        }
+        assert!(said_nothing > 3000 && hits > 3000, "{said_nothing} shortcuts, {hits} hits");
     }
 
     /// A/B timing on the peer corpus of `../shared/bench/run.sh` (ignored:

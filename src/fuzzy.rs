@@ -425,6 +425,70 @@ impl FuzzyIndex {
         self.map.get(&h).map(|&(start, len)| &self.ids[start as usize..(start + len) as usize])
     }
 
+    /// Whether [`FuzzyIndex::find`] would find nothing in the ASCII text,
+    /// decided from the runs of letters and digits the word lookup already
+    /// hashed (`crate::words`), by the filters `find` applies to every token
+    /// before a lookup (first letter, length, digits, known misses, everyday
+    /// words). Most titles stop here, without tokens being built. A mask
+    /// (`*`) or any token that passes the filters answers no.
+    pub(crate) fn nothing_in(&self, s: &mut FuzzyScratch, text: &[u8], runs: &[crate::words::Run]) -> bool {
+        if self.entries.is_empty() {
+            return true;
+        }
+        if memchr::memchr(b'*', text).is_some() {
+            return false;
+        }
+        if s.misses.len() != MISS_SLOTS {
+            s.misses = vec![0; MISS_SLOTS];
+        }
+        // The token opening at run `k`: adjacent runs (`sku930509` is two).
+        let token = |k: usize| {
+            let (st, mut en) = (runs[k].start as usize, runs[k].end as usize);
+            let mut j = k + 1;
+            while j < runs.len() && runs[j].start as usize == en {
+                en = runs[j].end as usize;
+                j += 1;
+            }
+            let hash = if j == k + 1 { runs[k].hash } else { set_hash(&text[st..en]) };
+            (st, en, hash, j)
+        };
+        let mut prev_hash = None;
+        let mut k = 0;
+        while k < runs.len() {
+            let (st, en, th, next) = token(k);
+            let single = next == k + 1;
+            let prev = prev_hash.replace(th);
+            k = next;
+            let tok = &text[st..en];
+            let n = tok.len();
+            if !tok[0].is_ascii_lowercase() || self.first_letters & (1 << (tok[0] - b'a')) == 0 {
+                continue;
+            }
+            // A single run opening with a letter has no digits.
+            let digits = if single { 0 } else { tok.iter().filter(|b| b.is_ascii_digit()).count() as u32 };
+            if n + 1 < self.key_len.0 || n > self.key_len.1 + 1 || digits > self.max_digits + 1 {
+                continue;
+            }
+            let slot = (th as usize) & (MISS_SLOTS - 1);
+            if s.misses[slot] == th {
+                continue;
+            }
+            if self.everyday.contains(&th) {
+                s.misses[slot] = th;
+                continue;
+            }
+            // Too short for a whole name: only with a neighbouring name word.
+            if n + 1 < self.min_len {
+                let near = |h: u64| self.name_words.contains(&h);
+                if !(prev.is_some_and(near) || (k < runs.len() && near(token(k).2))) {
+                    continue;
+                }
+            }
+            return false;
+        }
+        true
+    }
+
     /// Find approximate mark matches in normalised (lower-case) text.
     pub(crate) fn find(&self, s: &mut FuzzyScratch, text: &str, out: &mut Vec<FuzzyHit>) {
         if self.entries.is_empty() {

@@ -113,8 +113,7 @@ impl WordIndex {
     }
 
     #[inline]
-    fn get(&self, key: &[u8]) -> Option<Entry> {
-        let h = set_hash(key);
+    fn get(&self, key: &[u8], h: u64) -> Option<Entry> {
         let tag = h >> 32;
         let mut i = h as usize & self.mask;
         loop {
@@ -133,18 +132,26 @@ impl WordIndex {
     }
 
     /// Call `hit(pattern, start, end)` for every literal in the ASCII text
-    /// `b` that starts and ends at run edges, by start, then by length.
+    /// `b` that starts and ends at run edges, by start, then by length. Each
+    /// run of letters or digits is pushed to `runs` with its [`set_hash`]
+    /// (the misspelling matcher reuses them).
     #[inline]
-    pub(crate) fn find(&self, b: &[u8], mut hit: impl FnMut(u32, usize, usize)) {
+    pub(crate) fn find(&self, b: &[u8], runs: &mut Vec<Run>, mut hit: impl FnMut(u32, usize, usize)) {
         let mut i = 0;
         while i < b.len() {
-            if !b[i].is_ascii_alphanumeric() && !self.opens[b[i] as usize] {
+            let alnum = b[i].is_ascii_alphanumeric();
+            if !alnum && !self.opens[b[i] as usize] {
                 i += 1;
                 continue;
             }
             let first = run_end(b, i);
+            let h = set_hash(&b[i..first]);
+            if alnum {
+                runs.push(Run { start: i as u32, end: first as u32, hash: h });
+            }
             let mut end = first;
-            while let Some(e) = self.get(&b[i..end]) {
+            let mut found = self.get(&b[i..end], h);
+            while let Some(e) = found {
                 if e.pat != NONE {
                     hit(e.pat, i, end);
                 }
@@ -152,10 +159,19 @@ impl WordIndex {
                     break;
                 }
                 end = run_end(b, end);
+                found = self.get(&b[i..end], set_hash(&b[i..end]));
             }
             i = first;
         }
     }
+}
+
+/// A run of ASCII letters or of digits, with the [`set_hash`] of its text.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Run {
+    pub start: u32,
+    pub end: u32,
+    pub hash: u64,
 }
 
 /// ASCII literals that match anywhere (regex gates: `st` inside `steel`
@@ -253,7 +269,13 @@ mod tests {
 
     fn hits(idx: &WordIndex, text: &str) -> Vec<(u32, usize, usize)> {
         let mut v = Vec::new();
-        idx.find(text.as_bytes(), |p, s, e| v.push((p, s, e)));
+        let mut runs = Vec::new();
+        idx.find(text.as_bytes(), &mut runs, |p, s, e| v.push((p, s, e)));
+        // Every run of letters or digits, hashed.
+        let want: Vec<&str> = text.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()).collect();
+        let got: Vec<String> = runs.iter().map(|r| text[r.start as usize..r.end as usize].to_string()).collect();
+        assert_eq!(got.concat(), want.concat());
+        assert!(runs.iter().all(|r| r.hash == set_hash(&text.as_bytes()[r.start as usize..r.end as usize])));
         v
     }
 
