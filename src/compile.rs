@@ -176,6 +176,8 @@ pub(crate) struct Compiled {
     pub post_rules: Vec<u32>,
     /// Sampling reason prefix per (category, level).
     pub rate_reasons: Vec<Vec<String>>,
+    /// The policy's inspection floor per category index.
+    pub cat_floor: [f64; 9],
     pub prone_mask: u16,
     pub policy: Policy,
     pub currency: HashMap<String, f64>,
@@ -1064,6 +1066,7 @@ pub(crate) fn compile(rs: &Ruleset) -> Result<Compiled, RulesetError> {
         })
         .map(|(i, _)| i as u32)
         .collect();
+    let cat_floor = CATEGORIES.map(|cat| policy.category_floor(cat));
     let rate_reasons = CATEGORIES
         .iter()
         .map(|cat| {
@@ -1091,6 +1094,7 @@ pub(crate) fn compile(rs: &Ruleset) -> Result<Compiled, RulesetError> {
     Ok(Compiled {
         post_rules,
         rate_reasons,
+        cat_floor,
         name,
         version,
         marks,

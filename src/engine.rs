@@ -684,7 +684,7 @@ impl Engine {
         }
         let risk = round3(risk.clamp(0.0, 1.0));
         let level = c.policy.level(risk);
-        let floor = c.policy.category_floor(CATEGORIES[cat as usize]);
+        let floor = c.cat_floor[cat as usize];
         let level_rate = c.policy.level_rate(level);
         let mut rate = floor.max(level_rate);
         let mut advice_reason = None;
@@ -907,9 +907,10 @@ impl Engine {
         }
         s.hits.truncate(kept);
         s.runs.clear();
+        let mut star = false;
         if let Some(w) = words {
             let hits = &mut s.hits;
-            w.find(bytes, &mut s.runs, |pat, start, end| hits.push(RawHit { pat, start, end }));
+            star = w.find(bytes, &mut s.runs, |pat, start, end| hits.push(RawHit { pat, start, end }));
             // The walk's order: by end, the longer match first.
             s.hits.sort_unstable_by_key(|h| (h.end, h.start));
         }
@@ -1083,7 +1084,7 @@ impl Engine {
         // literal candidate covers the token already.
         let t_fuzzy = s.profile.as_ref().map(|_| std::time::Instant::now());
         // On ASCII text, the runs the word lookup hashed rule out most titles.
-        let nothing = words.is_some() && c.fuzzy.nothing_in(&mut s.fuzzy_scratch, bytes, &s.runs);
+        let nothing = words.is_some() && c.fuzzy.nothing_in(&mut s.fuzzy_scratch, bytes, &s.runs, star);
         if !nothing && !c.fuzzy.is_empty() && norm.bytes().any(|b| b.is_ascii_alphabetic()) {
             s.fuzzy_hits.clear();
             c.fuzzy.find(&mut s.fuzzy_scratch, norm, &mut s.fuzzy_hits);
@@ -1560,8 +1561,8 @@ mod word_lookup {
                 continue;
             }
             s.runs.clear();
-            words.find(t.as_bytes(), &mut s.runs, |_, _, _| {});
-            let nothing = c.fuzzy.nothing_in(&mut s.fuzzy_scratch, t.as_bytes(), &s.runs);
+            let star = words.find(t.as_bytes(), &mut s.runs, |_, _, _| {});
+            let nothing = c.fuzzy.nothing_in(&mut s.fuzzy_scratch, t.as_bytes(), &s.runs, star);
             s.fuzzy_hits.clear();
             c.fuzzy.find(&mut s.fuzzy_scratch, &t, &mut s.fuzzy_hits);
             if nothing {

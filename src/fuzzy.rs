@@ -430,12 +430,19 @@ impl FuzzyIndex {
     /// hashed (`crate::words`), by the filters `find` applies to every token
     /// before a lookup (first letter, length, digits, known misses, everyday
     /// words). Most titles stop here, without tokens being built. A mask
-    /// (`*`) or any token that passes the filters answers no.
-    pub(crate) fn nothing_in(&self, s: &mut FuzzyScratch, text: &[u8], runs: &[crate::words::Run]) -> bool {
+    /// (`*` in the text: `masked`) or any token that passes the filters
+    /// answers no.
+    pub(crate) fn nothing_in(
+        &self,
+        s: &mut FuzzyScratch,
+        text: &[u8],
+        runs: &[crate::words::Run],
+        masked: bool,
+    ) -> bool {
         if self.entries.is_empty() {
             return true;
         }
-        if memchr::memchr(b'*', text).is_some() {
+        if masked {
             return false;
         }
         if s.misses.len() != MISS_SLOTS {

@@ -134,15 +134,20 @@ impl WordIndex {
     /// Call `hit(pattern, start, end)` for every literal in the ASCII text
     /// `b` that starts and ends at run edges, by start, then by length. Each
     /// run of letters or digits is pushed to `runs` with its [`set_hash`]
-    /// (the misspelling matcher reuses them).
+    /// (the misspelling matcher reuses them). Returns whether the text holds
+    /// a `*` (a masked name for the misspelling matcher).
     #[inline]
-    pub(crate) fn find(&self, b: &[u8], runs: &mut Vec<Run>, mut hit: impl FnMut(u32, usize, usize)) {
+    pub(crate) fn find(&self, b: &[u8], runs: &mut Vec<Run>, mut hit: impl FnMut(u32, usize, usize)) -> bool {
+        let mut star = false;
         let mut i = 0;
         while i < b.len() {
             let alnum = b[i].is_ascii_alphanumeric();
-            if !alnum && !self.opens[b[i] as usize] {
-                i += 1;
-                continue;
+            if !alnum {
+                star |= b[i] == b'*';
+                if !self.opens[b[i] as usize] {
+                    i += 1;
+                    continue;
+                }
             }
             let first = run_end(b, i);
             let h = set_hash(&b[i..first]);
@@ -163,6 +168,7 @@ impl WordIndex {
             }
             i = first;
         }
+        star
     }
 }
 
@@ -270,7 +276,8 @@ mod tests {
     fn hits(idx: &WordIndex, text: &str) -> Vec<(u32, usize, usize)> {
         let mut v = Vec::new();
         let mut runs = Vec::new();
-        idx.find(text.as_bytes(), &mut runs, |p, s, e| v.push((p, s, e)));
+        let star = idx.find(text.as_bytes(), &mut runs, |p, s, e| v.push((p, s, e)));
+        assert_eq!(star, text.contains('*'));
         // Every run of letters or digits, hashed.
         let want: Vec<&str> = text.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()).collect();
         let got: Vec<String> = runs.iter().map(|r| text[r.start as usize..r.end as usize].to_string()).collect();
@@ -284,6 +291,7 @@ mod tests {
         let idx = WordIndex::new([(0, "new"), (1, "new balance"), (2, "balance"), (3, "1:1"), (4, "nike"), (5, "3ce")]);
         assert_eq!(hits(&idx, "new balance 574"), vec![(0, 0, 3), (1, 0, 11), (2, 4, 11)]);
         assert_eq!(hits(&idx, "nike90 2nike nikes"), vec![(4, 0, 4), (4, 8, 12)], "letters touch letters only");
+        assert_eq!(hits(&idx, "n*ke new*"), vec![(0, 5, 8)]);
         assert_eq!(hits(&idx, "bag 1:1 11:1 1:12"), vec![(3, 4, 7)]);
         assert_eq!(hits(&idx, "3ce lip 33ce"), vec![(5, 0, 3)]);
         assert_eq!(hits(&idx, "new  balance"), vec![(0, 0, 3), (2, 5, 12)], "separators are matched byte by byte");
