@@ -911,8 +911,11 @@ impl Engine {
         if let Some(w) = words {
             let hits = &mut s.hits;
             star = w.find(bytes, &mut s.runs, |pat, start, end| hits.push(RawHit { pat, start, end }));
-            // The walk's order: by end, the longer match first.
-            s.hits.sort_unstable_by_key(|h| (h.end, h.start));
+            // The walk's order: by end, the longer match first (one word per
+            // hit is in that order already).
+            if !s.hits.is_sorted_by_key(|h| (h.end, h.start)) {
+                s.hits.sort_unstable_by_key(|h| (h.end, h.start));
+            }
         }
         if let Some(pr) = s.profile.as_mut() {
             for h in &s.hits {
