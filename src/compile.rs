@@ -2,8 +2,12 @@
 //!
 //! Every literal (mark names, aliases, coded terms, category words, guard
 //! phrases, compatibility cues) goes into ONE Aho-Corasick automaton; each
-//! automaton pattern carries the list of things it stands for. Regex rules go
-//! into one `RegexSet`. Problems are collected, not returned at the first one.
+//! automaton pattern carries the list of things it stands for. On ASCII text
+//! (most English titles) the same patterns are found without walking the
+//! automaton: a hash table of the ASCII literals looked up word by word, and
+//! a packed SIMD search for the regex gates (see [`crate::words`]). Regex
+//! rules go into one `RegexSet`. Problems are collected, not returned at the
+//! first one.
 
 use std::collections::HashMap;
 
