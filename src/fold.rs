@@ -451,8 +451,8 @@ mod tests {
                 // is a trick only between single letters (n-i-k-e, l.v); rarer
                 // marks (gu*cci, g·u) count anywhere.
                 let everyday_sep = matches!(c, '.' | '-' | '\'' | '/' | '+' | ',' | '"' | '`');
-                let single_both =
-                    (i < 2 || !b[i - 2].is_ascii_alphanumeric()) && b.get(i + 2).is_none_or(|n| !n.is_ascii_alphanumeric());
+                let single_both = (i < 2 || !b[i - 2].is_ascii_alphanumeric())
+                    && b.get(i + 2).is_none_or(|n| !n.is_ascii_alphanumeric());
                 if is_leet || !everyday_sep || single_both {
                     // letter followed by a digit/symbol/separator and then a letter
                     match b.get(i + 1) {
@@ -481,8 +481,35 @@ mod tests {
     #[test]
     fn needs_fold_agrees_with_the_byte_by_byte_reference() {
         let parts = [
-            "nike", "n", "i", " ", "  ", "k", "e", "gucc1", "1", "0", "5amsung", "3cm", ".", "-", "*", "'", "g", "ab",
-            "香奈儿", "é", "ｎ", "\u{200b}", "sku930509", "l.v", "x", "air max", "$", "/", "4k",
+            "nike",
+            "n",
+            "i",
+            " ",
+            "  ",
+            "k",
+            "e",
+            "gucc1",
+            "1",
+            "0",
+            "5amsung",
+            "3cm",
+            ".",
+            "-",
+            "*",
+            "'",
+            "g",
+            "ab",
+            "香奈儿",
+            "é",
+            "ｎ",
+            "\u{200b}",
+            "sku930509",
+            "l.v",
+            "x",
+            "air max",
+            "$",
+            "/",
+            "4k",
         ];
         let mut x = 0x9e37_79b9_7f4a_7c15u64;
         let mut next = |n: usize| {

@@ -166,7 +166,16 @@ impl WordIndex {
                 end = run_end(b, end);
                 found = self.get(&b[i..end], set_hash(&b[i..end]));
             }
-            i = first;
+            // The usual separator, one space before the next word, without a
+            // turn of the loop (when no literal opens with a space).
+            i = if b.get(first) == Some(&b' ')
+                && b.get(first + 1).is_some_and(u8::is_ascii_alphanumeric)
+                && !self.opens[b' ' as usize]
+            {
+                first + 1
+            } else {
+                first
+            };
         }
         star
     }
@@ -292,6 +301,8 @@ mod tests {
         assert_eq!(hits(&idx, "new balance 574"), vec![(0, 0, 3), (1, 0, 11), (2, 4, 11)]);
         assert_eq!(hits(&idx, "nike90 2nike nikes"), vec![(4, 0, 4), (4, 8, 12)], "letters touch letters only");
         assert_eq!(hits(&idx, "n*ke new*"), vec![(0, 5, 8)]);
+        let spaced = WordIndex::new([(0, " a"), (1, "a")]);
+        assert_eq!(hits(&spaced, "b a"), vec![(0, 1, 3), (1, 2, 3)], "a literal opening with a space");
         assert_eq!(hits(&idx, "bag 1:1 11:1 1:12"), vec![(3, 4, 7)]);
         assert_eq!(hits(&idx, "3ce lip 33ce"), vec![(5, 0, 3)]);
         assert_eq!(hits(&idx, "new  balance"), vec![(0, 0, 3), (2, 5, 12)], "separators are matched byte by byte");
