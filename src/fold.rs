@@ -123,7 +123,9 @@ fn fold_trigger(c: char) -> bool {
             }
         };
         CONFUSABLES.iter().filter(|(k, _)| (*k as u32) < PLANES).for_each(|&(k, _)| set(k));
-        (0x80..PLANES).filter_map(char::from_u32).filter(|&c| is_invisible(c)).for_each(set);
+        // Invisible characters all lie in these ranges (the bitmap test
+        // checks every code point against `is_invisible`).
+        (0x80..0x3200).chain(0xFE00..0x10000).filter_map(char::from_u32).filter(|&c| is_invisible(c)).for_each(set);
         v
     });
     bits[(cp / 64) as usize] & (1 << (cp % 64)) != 0
