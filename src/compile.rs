@@ -39,7 +39,8 @@ pub(crate) struct Mark {
     pub id: String,
     pub name: String,
     pub holder: String,
-    pub classes: Vec<u32>,
+    /// The Nice classes as reasons write them (`25, 18`), joined once.
+    pub classes_text: String,
     /// Categories that are in class for this mark (bit per category).
     pub cat_mask: u16,
     pub recorded: bool,
@@ -705,7 +706,7 @@ pub(crate) fn compile(rs: &Ruleset) -> Result<Compiled, RulesetError> {
                 id,
                 name: m.name.get_ref().clone(),
                 holder: m.holder.clone(),
-                classes,
+                classes_text: classes.iter().map(u32::to_string).collect::<Vec<_>>().join(", "),
                 cat_mask,
                 recorded: m.recorded,
                 contact: m.contact.clone(),

@@ -311,7 +311,7 @@ impl Engine {
                         "dropped",
                         format!(
                             "class gate: an ordinary-word alias counts only on goods of the mark's classes (Nice {}), not on {}",
-                            join_classes(&m.classes),
+                            m.classes_text,
                             CATEGORIES[cat as usize]
                         ),
                     );
@@ -371,7 +371,7 @@ impl Engine {
             };
             if let Some(t) = s.trace.as_mut() {
                 let why = if in_class {
-                    format!("in class (Nice {}): weight {:.3}", join_classes(&m.classes), w)
+                    format!("in class (Nice {}): weight {:.3}", m.classes_text, w)
                 } else if cat == OTHER {
                     format!("category unknown: weight capped at {:.3}", w)
                 } else {
@@ -407,18 +407,13 @@ impl Engine {
                 How::Masked => format!("as `{matched}` with letters hidden by a mask"),
             };
             let class_word = if in_class {
-                format!(
-                    "{} is within the mark's goods classes (Nice {})",
-                    CATEGORIES[cat as usize],
-                    join_classes(&m.classes)
-                )
+                format!("{} is within the mark's goods classes (Nice {})", CATEGORIES[cat as usize], m.classes_text)
             } else if cat == OTHER {
                 "goods category unknown".to_string()
             } else {
                 format!(
                     "{} is outside the mark's goods classes (Nice {}): weak evidence",
-                    CATEGORIES[cat as usize],
-                    join_classes(&m.classes)
+                    CATEGORIES[cat as usize], m.classes_text
                 )
             };
             reasons.push(format!("{} named {how_word} in {}; {class_word}", m.name, FIELDS[cand.field as usize]));
@@ -1372,10 +1367,6 @@ fn alias_word(k: AliasKind) -> &'static str {
         AliasKind::Model => "product line",
         AliasKind::Ordinary => "alias",
     }
-}
-
-fn join_classes(c: &[u32]) -> String {
-    c.iter().map(|x| x.to_string()).collect::<Vec<_>>().join(", ")
 }
 
 /// Append the decimal digits of `x` without a temporary string.
