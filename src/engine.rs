@@ -1454,6 +1454,11 @@ mod word_lookup {
             let b = hits(walk, &mut s2, &t);
             assert_eq!(a, b, "{t:?}");
             n += a.0.len();
+            // Whole verdicts too, with the text as description and as brand.
+            let item = Item { id: "x".into(), description: t.clone(), ..Item::default() };
+            assert_eq!(words.scan_with(&mut s1, &item), walk.scan_with(&mut s2, &item), "{t:?}");
+            let item = Item { id: "y".into(), description: "running shoes".into(), brand: Some(t), ..Item::default() };
+            assert_eq!(words.scan_with(&mut s1, &item), walk.scan_with(&mut s2, &item));
         }
         n
     }
