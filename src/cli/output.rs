@@ -568,15 +568,28 @@ mod json {
         }
     }
 
-    /// Append `s` as a JSON string, escaped like serde_json does.
+    /// Append `s` as a JSON string, escaped like serde_json does. Inlined:
+    /// nearly every string is plain (one scan, one copy), and a call cost
+    /// as much as the scan of a short id or category.
+    #[inline(always)]
     pub fn escape_str(out: &mut Vec<u8>, s: &str) {
-        let mut b = s.as_bytes();
+        let b = s.as_bytes();
+        let n = iprscreen::manifest::json_plain_prefix(b);
         out.reserve(b.len() + 2);
         out.push(b'"');
+        out.extend_from_slice(&b[..n]);
+        if n < b.len() {
+            escape_rest(out, &b[n..]);
+        }
+        out.push(b'"');
+    }
+
+    /// The rest of [`escape_str`] from the first byte that needs escaping.
+    #[cold]
+    #[inline(never)]
+    fn escape_rest(out: &mut Vec<u8>, mut b: &[u8]) {
         loop {
-            let n = iprscreen::manifest::json_plain_prefix(b);
-            out.extend_from_slice(&b[..n]);
-            let Some(&c) = b.get(n) else { break };
+            let Some(&c) = b.first() else { break };
             match c {
                 b'"' => out.extend_from_slice(b"\\\""),
                 b'\\' => out.extend_from_slice(b"\\\\"),
@@ -590,9 +603,11 @@ mod json {
                     out.extend_from_slice(&[b'\\', b'u', b'0', b'0', HEX[(c >> 4) as usize], HEX[(c & 0xf) as usize]]);
                 }
             }
-            b = &b[n + 1..];
+            b = &b[1..];
+            let n = iprscreen::manifest::json_plain_prefix(b);
+            out.extend_from_slice(&b[..n]);
+            b = &b[n..];
         }
-        out.push(b'"');
     }
 
     #[cfg(test)]
