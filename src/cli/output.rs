@@ -283,7 +283,10 @@ pub struct Summary {
 impl Summary {
     /// The counts of `cat`, added if new.
     fn entry(&mut self, cat: &'static str) -> &mut ([u64; 5], u64) {
-        let i = match self.per_cat.iter().position(|e| std::ptr::eq(e.0, cat) || e.0 == cat) {
+        // Categories are the engine's `&'static str`s: the same name is
+        // nearly always the same pointer, so compare pointers first.
+        let by_ptr = self.per_cat.iter().position(|e| std::ptr::eq(e.0, cat));
+        let i = match by_ptr.or_else(|| self.per_cat.iter().position(|e| e.0 == cat)) {
             Some(i) => i,
             None => {
                 self.per_cat.push((cat, ([0; 5], 0)));
