@@ -377,7 +377,7 @@ impl<R: BufRead> FillChunk for JsonlChunks<R> {
             }
             let mut used = 0;
             while used < buf.len() {
-                let mut rest = &buf[used..];
+                let rest = &buf[used..];
                 if self.skipping {
                     match rest.iter().position(|&b| b == b'\n') {
                         Some(i) => {
@@ -389,8 +389,12 @@ impl<R: BufRead> FillChunk for JsonlChunks<R> {
                     }
                     continue;
                 }
-                // `read_until` on a slice finds the newline with memchr.
-                used += rest.read_until(b'\n', &mut chunk.data).unwrap_or(0);
+                // The rest of the line, with its `\n` if it is there (the
+                // memchr crate's search: std's `read_until` uses a slower,
+                // portable one).
+                let take = memchr::memchr(b'\n', rest).map_or(rest.len(), |i| i + 1);
+                chunk.data.extend_from_slice(&rest[..take]);
+                used += take;
                 if chunk.data.last() == Some(&b'\n') && chunk.data.len() > start {
                     chunk.data.pop();
                     if chunk.data.len() - start > self.max_line {
