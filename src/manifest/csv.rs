@@ -454,6 +454,10 @@ impl<R: BufRead> FillChunk for CsvRecords<R> {
 }
 
 impl Layout {
+    /// (Cold and out of line, so that the `map_err` calls around the fields
+    /// of [`Layout::build`] are inlined.)
+    #[cold]
+    #[inline(never)]
     fn error(&self, line: u64, row: u64, field: Option<Field>, id: Option<&str>, message: String) -> RecordError {
         RecordError::new(&self.file, line, row, field.map(Field::name), id, message)
     }
