@@ -447,13 +447,14 @@ mod json {
             rules,
             reasons,
         } = v;
-        out.extend_from_slice(b"{\"id\":");
-        escape_str(out, id);
-        out.extend_from_slice(b",\"category\":");
-        escape_str(out, category);
-        out.extend_from_slice(b",\"category_source\":");
-        escape_str(out, category_source);
-        out.extend_from_slice(b",\"risk\":");
+        // (The quotes around the strings are part of the key literals.)
+        out.extend_from_slice(b"{\"id\":\"");
+        escape_body(out, id);
+        out.extend_from_slice(b"\",\"category\":\"");
+        escape_body(out, category);
+        out.extend_from_slice(b"\",\"category_source\":\"");
+        escape_body(out, category_source);
+        out.extend_from_slice(b"\",\"risk\":");
         f64(out, *risk);
         out.extend_from_slice(b",\"level\":\"");
         out.extend_from_slice(level.as_str().as_bytes());
@@ -576,15 +577,20 @@ mod json {
     /// as much as the scan of a short id or category.
     #[inline(always)]
     pub fn escape_str(out: &mut Vec<u8>, s: &str) {
+        out.push(b'"');
+        escape_body(out, s);
+        out.push(b'"');
+    }
+
+    /// [`escape_str`] without the quotes.
+    #[inline(always)]
+    fn escape_body(out: &mut Vec<u8>, s: &str) {
         let b = s.as_bytes();
         let n = iprscreen::manifest::json_plain_prefix(b);
-        out.reserve(b.len() + 2);
-        out.push(b'"');
         out.extend_from_slice(&b[..n]);
         if n < b.len() {
             escape_rest(out, &b[n..]);
         }
-        out.push(b'"');
     }
 
     /// The rest of [`escape_str`] from the first byte that needs escaping.
