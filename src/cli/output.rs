@@ -547,6 +547,7 @@ mod json {
     /// Append `v` as serde_json writes an `f64`; hundredths (risks and
     /// rates such as 0.1 or 0.85) directly: their shortest form is their
     /// two decimals (one when the second is 0), as the tests check.
+    #[inline]
     pub fn f64(out: &mut Vec<u8>, v: f64) {
         // (`as` saturates: NaN and negatives give 0, caught by the bit compare.)
         let k = (v * 100.0 + 0.5) as usize;
@@ -564,6 +565,8 @@ mod json {
         }
     }
 
+    #[cold]
+    #[inline(never)]
     fn f64_slow(out: &mut Vec<u8>, v: f64) {
         if v.is_finite() {
             CompactFormatter.write_f64(out, v).expect("writing to a Vec");
