@@ -426,9 +426,9 @@ fn serde_row<'a>(keys: &KeyMatcher, text: &'a str) -> Result<RawRow<'a>, serde_j
 }
 
 /// The common shape of a line, an object whose values are all plain
-/// strings (no escapes) or `null`, read without serde. `None` for anything
-/// else, which then goes through [`serde_row`]; when this gives a row,
-/// serde_row gives the same one.
+/// strings (no escapes) or `null`, read into `row` (empty before) without
+/// serde. `false` for anything else, which then goes through
+/// [`serde_row`]; when this gives a row, serde_row gives the same one.
 fn fast_row<'a>(keys: &KeyMatcher, text: &'a str, row: &mut RawRow<'a>) -> bool {
     fast_values(keys, text, &mut row.values).is_some()
 }
@@ -436,7 +436,11 @@ fn fast_row<'a>(keys: &KeyMatcher, text: &'a str, row: &mut RawRow<'a>) -> bool 
 /// [`fast_row`] with `?`: `None` when the line is not of the common shape
 /// (`values` then holds what was read before).
 #[inline(always)]
-fn fast_values<'a>(keys: &KeyMatcher, text: &'a str, values: &mut [Option<(u8, Scalar<'a>)>; Field::COUNT]) -> Option<()> {
+fn fast_values<'a>(
+    keys: &KeyMatcher,
+    text: &'a str,
+    values: &mut [Option<(u8, Scalar<'a>)>; Field::COUNT],
+) -> Option<()> {
     let b = text.as_bytes();
     let ws = |i: &mut usize| {
         while b.get(*i).is_some_and(|c| matches!(c, b' ' | b'\n' | b'\t' | b'\r')) {
