@@ -283,7 +283,10 @@ pub struct Summary {
 impl Summary {
     /// The counts of `cat`, added if new.
     fn entry(&mut self, cat: &'static str) -> &mut ([u64; 5], u64) {
-        let i = match self.per_cat.iter().position(|e| std::ptr::eq(e.0, cat) || e.0 == cat) {
+        // Categories are the engine's `&'static str`s: the same name is
+        // nearly always the same pointer, so compare pointers first.
+        let by_ptr = self.per_cat.iter().position(|e| std::ptr::eq(e.0, cat));
+        let i = match by_ptr.or_else(|| self.per_cat.iter().position(|e| e.0 == cat)) {
             Some(i) => i,
             None => {
                 self.per_cat.push((cat, ([0; 5], 0)));
@@ -444,13 +447,14 @@ mod json {
             rules,
             reasons,
         } = v;
-        out.extend_from_slice(b"{\"id\":");
-        escape_str(out, id);
-        out.extend_from_slice(b",\"category\":");
-        escape_str(out, category);
-        out.extend_from_slice(b",\"category_source\":");
-        escape_str(out, category_source);
-        out.extend_from_slice(b",\"risk\":");
+        // (The quotes around the strings are part of the key literals.)
+        out.extend_from_slice(b"{\"id\":\"");
+        escape_body(out, id);
+        out.extend_from_slice(b"\",\"category\":\"");
+        escape_body(out, category);
+        out.extend_from_slice(b"\",\"category_source\":\"");
+        escape_body(out, category_source);
+        out.extend_from_slice(b"\",\"risk\":");
         f64(out, *risk);
         out.extend_from_slice(b",\"level\":\"");
         out.extend_from_slice(level.as_str().as_bytes());
@@ -543,6 +547,7 @@ mod json {
     /// Append `v` as serde_json writes an `f64`; hundredths (risks and
     /// rates such as 0.1 or 0.85) directly: their shortest form is their
     /// two decimals (one when the second is 0), as the tests check.
+    #[inline]
     pub fn f64(out: &mut Vec<u8>, v: f64) {
         // (`as` saturates: NaN and negatives give 0, caught by the bit compare.)
         let k = (v * 100.0 + 0.5) as usize;
@@ -560,6 +565,8 @@ mod json {
         }
     }
 
+    #[cold]
+    #[inline(never)]
     fn f64_slow(out: &mut Vec<u8>, v: f64) {
         if v.is_finite() {
             CompactFormatter.write_f64(out, v).expect("writing to a Vec");
@@ -568,15 +575,33 @@ mod json {
         }
     }
 
-    /// Append `s` as a JSON string, escaped like serde_json does.
+    /// Append `s` as a JSON string, escaped like serde_json does. Inlined:
+    /// nearly every string is plain (one scan, one copy), and a call cost
+    /// as much as the scan of a short id or category.
+    #[inline(always)]
     pub fn escape_str(out: &mut Vec<u8>, s: &str) {
-        let mut b = s.as_bytes();
-        out.reserve(b.len() + 2);
         out.push(b'"');
+        escape_body(out, s);
+        out.push(b'"');
+    }
+
+    /// [`escape_str`] without the quotes.
+    #[inline(always)]
+    fn escape_body(out: &mut Vec<u8>, s: &str) {
+        let b = s.as_bytes();
+        let n = iprscreen::manifest::json_plain_prefix(b);
+        out.extend_from_slice(&b[..n]);
+        if n < b.len() {
+            escape_rest(out, &b[n..]);
+        }
+    }
+
+    /// The rest of [`escape_str`] from the first byte that needs escaping.
+    #[cold]
+    #[inline(never)]
+    fn escape_rest(out: &mut Vec<u8>, mut b: &[u8]) {
         loop {
-            let n = iprscreen::manifest::json_plain_prefix(b);
-            out.extend_from_slice(&b[..n]);
-            let Some(&c) = b.get(n) else { break };
+            let Some(&c) = b.first() else { break };
             match c {
                 b'"' => out.extend_from_slice(b"\\\""),
                 b'\\' => out.extend_from_slice(b"\\\\"),
@@ -590,9 +615,11 @@ mod json {
                     out.extend_from_slice(&[b'\\', b'u', b'0', b'0', HEX[(c >> 4) as usize], HEX[(c & 0xf) as usize]]);
                 }
             }
-            b = &b[n + 1..];
+            b = &b[1..];
+            let n = iprscreen::manifest::json_plain_prefix(b);
+            out.extend_from_slice(&b[..n]);
+            b = &b[n..];
         }
-        out.push(b'"');
     }
 
     #[cfg(test)]

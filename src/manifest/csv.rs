@@ -454,6 +454,10 @@ impl<R: BufRead> FillChunk for CsvRecords<R> {
 }
 
 impl Layout {
+    /// (Cold and out of line, so that the `map_err` calls around the fields
+    /// of [`Layout::build`] are inlined.)
+    #[cold]
+    #[inline(never)]
     fn error(&self, line: u64, row: u64, field: Option<Field>, id: Option<&str>, message: String) -> RecordError {
         RecordError::new(&self.file, line, row, field.map(Field::name), id, message)
     }
@@ -468,7 +472,9 @@ impl Layout {
 
     /// The text of field `f`, trimmed; `Ok(None)` when the header has no such column.
     /// (Also `Ok(None)` when a short record lacks the column.)
-    #[inline]
+    ///
+    /// Inlined (seven calls a record): the `Result` then lives in registers.
+    #[inline(always)]
     fn text<'r>(&self, rec: &Record<'r>, f: Field) -> Result<Option<&'r str>, String> {
         let Some(i) = self.cols[f as usize].filter(|&i| i < rec.packed.len()) else { return Ok(None) };
         let (from, to) = rec.packed.range(i);
@@ -477,6 +483,13 @@ impl Layout {
         if let Some(s) = rec.text.and_then(|t| t.get(from - start..to - start)) {
             return Ok(Some(trim(s)));
         }
+        self.text_checked(rec, f, from, to)
+    }
+
+    /// [`Layout::text`] of a record that is not all UTF-8: the field is checked on its own.
+    #[cold]
+    #[inline(never)]
+    fn text_checked<'r>(&self, rec: &Record<'r>, f: Field, from: usize, to: usize) -> Result<Option<&'r str>, String> {
         match std::str::from_utf8(&rec.packed.data[from..to]) {
             Ok(s) => Ok(Some(trim(s))),
             Err(e) => Err(format!(

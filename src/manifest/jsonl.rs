@@ -148,37 +148,39 @@ impl Layout {
                 ))
             }
         };
-        let raw = match fast_row(&self.keys, text) {
-            Some(raw) => Ok(raw),
-            None => serde_row(&self.keys, text),
-        };
-        let raw = match raw {
-            Ok(raw) => raw,
-            Err(e) => {
-                let mut msg = e.to_string();
-                if let Some(at) = msg.rfind(" at line ") {
-                    msg.truncate(at);
+        // The row is filled in place and read by reference: it is 320
+        // bytes, and moving it in and out of `Option`/`Result` cost more
+        // than reading it.
+        let mut raw = RawRow::default();
+        if !fast_row(&self.keys, text, &mut raw) {
+            raw = match serde_row(&self.keys, text) {
+                Ok(raw) => raw,
+                Err(e) => {
+                    let mut msg = e.to_string();
+                    if let Some(at) = msg.rfind(" at line ") {
+                        msg.truncate(at);
+                    }
+                    let hint = if text.trim_start().starts_with('[') {
+                        " (expected one JSON object per line, not an array)"
+                    } else {
+                        ""
+                    };
+                    return Err(self.error(
+                        line_no,
+                        row,
+                        None,
+                        None,
+                        format!("invalid JSON at column {}: {msg}{hint}", e.column()),
+                    ));
                 }
-                let hint = if text.trim_start().starts_with('[') {
-                    " (expected one JSON object per line, not an array)"
-                } else {
-                    ""
-                };
-                return Err(self.error(
-                    line_no,
-                    row,
-                    None,
-                    None,
-                    format!("invalid JSON at column {}: {msg}{hint}", e.column()),
-                ));
-            }
-        };
-        self.build(line_no, row, raw, item)
+            };
+        }
+        self.build(line_no, row, &raw, item)
     }
 
-    fn build<'a>(&self, line: u64, row: u64, raw: RawRow<'a>, item: &mut Item) -> Result<(), RecordError> {
-        let [id, description, hs_code, declared_value, currency, quantity, seller, brand] = raw.values;
-        let id = match id.map(|(_, v)| v.into_text()) {
+    fn build<'r>(&self, line: u64, row: u64, raw: &'r RawRow<'r>, item: &mut Item) -> Result<(), RecordError> {
+        let [id, description, hs_code, declared_value, currency, quantity, seller, brand] = &raw.values;
+        let id_text = match id.as_ref().map(|(_, v)| v.text()) {
             None | Some(Ok(None)) => {
                 return Err(self.error(
                     line,
@@ -197,38 +199,41 @@ impl Layout {
                     format!("expected a string or a number, found {kind}"),
                 ))
             }
-            Some(Ok(Some(s))) if trim(&s).is_empty() => {
-                return Err(self.error(line, row, Some(Field::Id), None, "empty id".to_string()))
-            }
-            Some(Ok(Some(s))) => trimmed(s),
+            Some(Ok(Some(s))) => s,
         };
-        let err = |f: Field, m: String| self.error(line, row, Some(f), Some(&id), m);
-        let description = match description.map(|(_, v)| v.into_text()) {
+        let id = trim(&id_text);
+        if id.is_empty() {
+            return Err(self.error(line, row, Some(Field::Id), None, "empty id".to_string()));
+        }
+        let err = |f: Field, m: String| self.error(line, row, Some(f), Some(id), m);
+        let description_text = match description.as_ref().map(|(_, v)| v.text()) {
             None | Some(Ok(None)) => {
                 return Err(err(Field::Description, format!("missing `{}`", self.keys.wanted(Field::Description))))
             }
             Some(Err(kind)) => return Err(err(Field::Description, format!("expected a string, found {kind}"))),
-            Some(Ok(Some(s))) if trim(&s).is_empty() => {
-                return Err(err(Field::Description, "empty description".to_string()))
-            }
-            Some(Ok(Some(s))) => trimmed(s),
+            Some(Ok(Some(s))) => s,
         };
-        let text = |f: Field, v: Option<(u8, Scalar<'a>)>| -> Result<Option<Cow<'a, str>>, RecordError> {
-            match v.map(|(_, v)| v.into_text()) {
+        let description = trim(&description_text);
+        if description.is_empty() {
+            return Err(err(Field::Description, "empty description".to_string()));
+        }
+        // Untrimmed, `None` when blank.
+        let text = |f: Field, v: &'r Option<(u8, Scalar<'r>)>| -> Result<Option<Cow<'r, str>>, RecordError> {
+            match v.as_ref().map(|(_, v)| v.text()) {
                 None => Ok(None),
-                Some(Ok(s)) => Ok(s.filter(|s| !trim(s).is_empty()).map(trimmed)),
+                Some(Ok(s)) => Ok(s.filter(|s| !trim(s).is_empty())),
                 Some(Err(kind)) => Err(err(f, format!("expected a string, found {kind}"))),
             }
         };
-        let number = |f: Field, v: Option<(u8, Scalar<'a>)>| -> Result<Option<f64>, RecordError> {
-            match v.map(|(_, v)| v) {
+        let number = |f: Field, v: &Option<(u8, Scalar<'r>)>| -> Result<Option<f64>, RecordError> {
+            match v.as_ref().map(|(_, v)| v) {
                 None | Some(Scalar::Null) => Ok(None),
-                Some(Scalar::U64(n)) => Ok(Some(n as f64)),
-                Some(Scalar::I64(n)) if n >= 0 => Ok(Some(n as f64)),
-                Some(Scalar::F64(n)) if n >= 0.0 && n.is_finite() => Ok(Some(n)),
+                Some(&Scalar::U64(n)) => Ok(Some(n as f64)),
+                Some(&Scalar::I64(n)) if n >= 0 => Ok(Some(n as f64)),
+                Some(&Scalar::F64(n)) if n >= 0.0 && n.is_finite() => Ok(Some(n)),
                 Some(Scalar::I64(n)) => Err(err(f, format!("negative number: {n}"))),
                 Some(Scalar::F64(n)) => Err(err(f, format!("negative number: {n}"))),
-                Some(Scalar::Str(s)) => parse_number(&s).map_err(|m| err(f, m)),
+                Some(Scalar::Str(s)) => parse_number(s).map_err(|m| err(f, m)),
                 Some(other) => Err(err(f, format!("expected a number, found {}", other.kind()))),
             }
         };
@@ -240,14 +245,14 @@ impl Layout {
         let quantity = if quantity.is_some() { number(Field::Quantity, quantity)? } else { None };
         let seller = if seller.is_some() { text(Field::Seller, seller)? } else { None };
         let brand = if brand.is_some() { text(Field::Brand, brand)? } else { None };
-        set_opt_text(&mut item.hs_code, hs_code.as_deref());
+        set_opt_text(&mut item.hs_code, hs_code.as_deref().map(trim));
         item.declared_value = declared_value;
-        set_opt_text(&mut item.currency, currency.as_deref().and_then(currency_code).as_deref());
+        set_opt_text(&mut item.currency, currency.as_deref().map(trim).and_then(currency_code).as_deref());
         item.quantity = quantity;
-        set_opt_text(&mut item.seller, seller.as_deref());
-        set_opt_text(&mut item.brand, brand.as_deref());
-        set_text(&mut item.id, &id);
-        set_text(&mut item.description, &description);
+        set_opt_text(&mut item.seller, seller.as_deref().map(trim));
+        set_opt_text(&mut item.brand, brand.as_deref().map(trim));
+        set_text(&mut item.id, id);
+        set_text(&mut item.description, description);
         Ok(())
     }
 }
@@ -372,7 +377,7 @@ impl<R: BufRead> FillChunk for JsonlChunks<R> {
             }
             let mut used = 0;
             while used < buf.len() {
-                let mut rest = &buf[used..];
+                let rest = &buf[used..];
                 if self.skipping {
                     match rest.iter().position(|&b| b == b'\n') {
                         Some(i) => {
@@ -384,8 +389,12 @@ impl<R: BufRead> FillChunk for JsonlChunks<R> {
                     }
                     continue;
                 }
-                // `read_until` on a slice finds the newline with memchr.
-                used += rest.read_until(b'\n', &mut chunk.data).unwrap_or(0);
+                // The rest of the line, with its `\n` if it is there (the
+                // memchr crate's search: std's `read_until` uses a slower,
+                // portable one).
+                let take = memchr::memchr(b'\n', rest).map_or(rest.len(), |i| i + 1);
+                chunk.data.extend_from_slice(&rest[..take]);
+                used += take;
                 if chunk.data.last() == Some(&b'\n') && chunk.data.len() > start {
                     chunk.data.pop();
                     if chunk.data.len() - start > self.max_line {
@@ -417,10 +426,21 @@ fn serde_row<'a>(keys: &KeyMatcher, text: &'a str) -> Result<RawRow<'a>, serde_j
 }
 
 /// The common shape of a line, an object whose values are all plain
-/// strings (no escapes) or `null`, read without serde. `None` for anything
-/// else, which then goes through [`serde_row`]; when this gives a row,
-/// serde_row gives the same one.
-fn fast_row<'a>(keys: &KeyMatcher, text: &'a str) -> Option<RawRow<'a>> {
+/// strings (no escapes) or `null`, read into `row` (empty before) without
+/// serde. `false` for anything else, which then goes through
+/// [`serde_row`]; when this gives a row, serde_row gives the same one.
+fn fast_row<'a>(keys: &KeyMatcher, text: &'a str, row: &mut RawRow<'a>) -> bool {
+    fast_values(keys, text, &mut row.values).is_some()
+}
+
+/// [`fast_row`] with `?`: `None` when the line is not of the common shape
+/// (`values` then holds what was read before).
+#[inline(always)]
+fn fast_values<'a>(
+    keys: &KeyMatcher,
+    text: &'a str,
+    values: &mut [Option<(u8, Scalar<'a>)>; Field::COUNT],
+) -> Option<()> {
     let b = text.as_bytes();
     let ws = |i: &mut usize| {
         while b.get(*i).is_some_and(|c| matches!(c, b' ' | b'\n' | b'\t' | b'\r')) {
@@ -434,7 +454,6 @@ fn fast_row<'a>(keys: &KeyMatcher, text: &'a str) -> Option<RawRow<'a>> {
     }
     i += 1;
     ws(&mut i);
-    let mut values: [Option<(u8, Scalar<'a>)>; Field::COUNT] = Default::default();
     if b.get(i) == Some(&b'}') {
         i += 1;
     } else {
@@ -476,11 +495,12 @@ fn fast_row<'a>(keys: &KeyMatcher, text: &'a str) -> Option<RawRow<'a>> {
         }
     }
     ws(&mut i);
-    (i == b.len()).then_some(RawRow { values })
+    (i == b.len()).then_some(())
 }
 
 /// The JSON string at `text[*i..]` when it has no escapes and no control
 /// characters (which JSON forbids unescaped); moves `*i` past it.
+#[inline(always)]
 fn plain_str<'a>(text: &'a str, i: &mut usize) -> Option<&'a str> {
     let b = text.as_bytes();
     if b.get(*i) != Some(&b'"') {
@@ -541,24 +561,9 @@ pub fn plain_prefix(b: &[u8]) -> usize {
         let h = hits(word(b, last));
         return if h != 0 { at(last, h) } else { b.len() };
     }
-    // Fewer than eight bytes: padded with plain spaces.
-    let mut w = [b' '; 8];
-    w[..b.len()].copy_from_slice(b);
-    let h = hits(u64::from_le_bytes(w));
-    if h != 0 {
-        at(0, h)
-    } else {
-        b.len()
-    }
-}
-
-/// The trimmed text (borrowed when the text is).
-fn trimmed(s: Cow<'_, str>) -> Cow<'_, str> {
-    match s {
-        Cow::Borrowed(b) => Cow::Borrowed(trim(b)),
-        Cow::Owned(o) if trim(&o).len() == o.len() => Cow::Owned(o),
-        Cow::Owned(o) => Cow::Owned(trim(&o).to_string()),
-    }
+    // Fewer than eight bytes (keys, ids, short values): byte by byte,
+    // cheaper than copying them into a word (a `memcpy` call).
+    b.iter().position(|&c| c < 0x20 || c == b'"' || c == b'\\').unwrap_or(b.len())
 }
 
 impl<R: BufRead> Iterator for JsonlRecords<R> {
@@ -633,15 +638,16 @@ impl<'a> Scalar<'a> {
 
     /// Strings as they are, numbers as written (integers without `.0`),
     /// null as `None`; anything else is an error naming its kind.
-    fn into_text(self) -> Result<Option<Cow<'a, str>>, &'static str> {
-        Ok(Some(match self {
-            Scalar::Str(s) => s,
+    #[inline(always)]
+    fn text(&self) -> Result<Option<Cow<'_, str>>, &'static str> {
+        Ok(Some(match *self {
+            Scalar::Str(ref s) => Cow::Borrowed(&**s),
             Scalar::U64(n) => Cow::Owned(n.to_string()),
             Scalar::I64(n) => Cow::Owned(n.to_string()),
             Scalar::F64(n) if n.fract() == 0.0 && n.abs() < 9.0e15 => Cow::Owned(format!("{}", n as i64)),
             Scalar::F64(n) => Cow::Owned(n.to_string()),
             Scalar::Null => return Ok(None),
-            other => return Err(other.kind()),
+            ref other => return Err(other.kind()),
         }))
     }
 }
@@ -693,7 +699,7 @@ impl<'de> Visitor<'de> for ScalarVisitor {
 
 /// The values of one line, per item field, with the priority of the key
 /// they came from (the field's own name beats an alias).
-#[derive(Debug)]
+#[derive(Debug, Default)]
 struct RawRow<'a> {
     values: [Option<(u8, Scalar<'a>)>; Field::COUNT],
 }
@@ -988,7 +994,8 @@ mod tests {
                 }
             }
             lines += 1;
-            if let Some(row) = fast_row(&keys, &line) {
+            let mut row = RawRow::default();
+            if fast_row(&keys, &line, &mut row) {
                 fast += 1;
                 let serde = serde_row(&keys, &line).unwrap_or_else(|e| panic!("{line:?}: serde says {e}"));
                 assert_eq!(format!("{row:?}"), format!("{serde:?}"), "{line:?}");
