@@ -274,8 +274,9 @@ impl Engine {
         s.word_first = [usize::MAX; 9];
         let t_start = s.profile.as_ref().map(|_| std::time::Instant::now());
 
-        self.match_field(s, 0, &item.description);
-        if let Some(b) = item.brand.as_deref().filter(|b| !b.trim().is_empty()) {
+        let description = screened(&item.description);
+        self.match_field(s, 0, description);
+        if let Some(b) = item.brand.as_deref().map(screened).filter(|b| !b.trim().is_empty()) {
             self.match_field(s, 1, b);
         }
         let t_matched = t_start.map(|_| std::time::Instant::now());
@@ -289,6 +290,15 @@ impl Engine {
         }
 
         let mut reasons = Vec::new();
+        for (field, text) in [("description", Some(&item.description)), ("brand", item.brand.as_ref())] {
+            if let Some(t) = text.filter(|t| t.len() > SCREENED_BYTES) {
+                reasons.push(format!(
+                    "{field} is {} bytes long: only its first {} bytes were screened",
+                    t.len(),
+                    screened(t).len()
+                ));
+            }
+        }
         let mut rules_out: Vec<RuleHit> = Vec::new();
         let mut evidence = Evidence::default();
 
@@ -296,6 +306,7 @@ impl Engine {
         let mut marks_out: Vec<MarkHit> = Vec::new();
         // Per mark: strongest weight of its brand uses.
         let mut mark_weight: Vec<(u32, f64, bool)> = Vec::new();
+        let mut seen = std::collections::HashSet::new();
         for cand in s.cands.iter() {
             let m = &c.marks[cand.mark as usize];
             let in_class = cat != OTHER && m.cat_mask & cat_bit != 0;
@@ -328,8 +339,8 @@ impl Engine {
             } else {
                 How::Alias
             };
-            let dup = marks_out.iter().any(|h| h.id == m.id && h.span == [cand.orig.0, cand.orig.1]);
-            if dup {
+            // Mark ids are unique: the same mark on the same span once.
+            if !seen.insert((cand.mark, cand.orig.0, cand.orig.1)) {
                 continue;
             }
             marks_out.push(MarkHit {
@@ -488,7 +499,7 @@ impl Engine {
         let mut fired: Vec<u32> = Vec::new();
         if c.regex_set.is_some() || !s.gates.is_empty() {
             // Regexes run on the normalised description only.
-            self.normalize_into(s, &item.description);
+            self.normalize_into(s, description);
             let from_set = c.regex_set.as_ref().map(|set| set.matches(&s.norm.text));
             let set_rules = from_set.iter().flat_map(|m| m.iter()).map(|idx| c.regex_rules[idx]);
             let gated: Vec<u32> = std::mem::take(&mut s.gates);
@@ -1147,26 +1158,7 @@ impl Engine {
         // Drop mark candidates inside a longer candidate (e.g. `balance` in `new balance`).
         let cands = &mut s.cands;
         let n = cands.len();
-        let mut keep = vec![true; n - first_cand];
-        for i in first_cand..n {
-            for j in first_cand..n {
-                if i != j {
-                    let (a, b) = (&cands[i], &cands[j]);
-                    let inside = b.start <= a.start && a.end <= b.end && (b.end - b.start) > (a.end - a.start);
-                    // A parent brand at the start of a sub-brand registered as
-                    // its own mark (`lenovo` in `lenovo ideapad`) is reported
-                    // too: both holders' rights are at stake. A word inside a
-                    // longer name (`balance` in `new balance`) is not.
-                    let parent = a.start == b.start
-                        && a.mark != b.mark
-                        && a.how.is_none()
-                        && matches!(a.kind, AliasKind::Name | AliasKind::Alias);
-                    if inside && !parent {
-                        keep[i - first_cand] = false;
-                    }
-                }
-            }
-        }
+        let keep = outermost(&cands[first_cand..n]);
         if let Some(t) = s.trace.as_mut() {
             for i in first_cand..n {
                 if !keep[i - first_cand] {
@@ -1200,7 +1192,11 @@ impl Engine {
         let mut prev_compat_end: Option<usize> = None;
         for i in first_cand..cands.len() {
             let (st, en) = (cands[i].start, cands[i].end);
-            let gap = |a: usize, b: usize| norm.get(a..b).map_or(usize::MAX, |g| g.chars().count());
+            // Characters between two positions, counted only as far as the
+            // tests below look (the window, or one): a cue far away costs
+            // nothing in a long field.
+            let gap =
+                |a: usize, b: usize| norm.get(a..b).map_or(usize::MAX, |g| g.chars().take(window.max(1) + 1).count());
             // Between a cue and its mark only filler words (`for the iPhone`,
             // `compatible with all Samsung`), not other words: in `gift for dad
             // Adidas hoodie` the `for` is about dad, not Adidas.
@@ -1337,6 +1333,56 @@ fn char_pos(text: &str, start: usize, end: usize) -> (usize, usize) {
     (cs, cs + text[start..end].chars().count())
 }
 
+/// Bytes of a field that matching reads. Titles and customs descriptions
+/// are far shorter; a longer field (a dump pasted into one cell) is screened
+/// up to here, and its verdict says so, so that one item cannot hold up a
+/// lane: checks between marks and cue words grow faster than the text.
+pub const SCREENED_BYTES: usize = 32 * 1024;
+
+/// The part of a field that matching reads (see [`SCREENED_BYTES`]), cut at
+/// a character boundary.
+fn screened(text: &str) -> &str {
+    if text.len() <= SCREENED_BYTES {
+        return text;
+    }
+    let mut end = SCREENED_BYTES;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
+}
+
+/// For each candidate of one field, whether it is kept: not inside a longer
+/// candidate (`balance` in `new balance`), except a parent brand at the
+/// start of a sub-brand registered as its own mark (`lenovo` in `lenovo
+/// ideapad`): both holders' rights are at stake. A sweep by start, so a
+/// description full of marks costs n log n, not n².
+fn outermost(cands: &[Cand]) -> Vec<bool> {
+    let mut keep = vec![true; cands.len()];
+    let mut order: Vec<usize> = (0..cands.len()).collect();
+    order.sort_unstable_by_key(|&i| (cands[i].start, std::cmp::Reverse(cands[i].end), i));
+    // The furthest end of the candidates that start before the group.
+    let mut reach = 0;
+    let mut g = 0;
+    while g < order.len() {
+        let start = cands[order[g]].start;
+        let g_end = g + order[g..].iter().take_while(|&&i| cands[i].start == start).count();
+        let group = &order[g..g_end];
+        let longest = cands[group[0]].end;
+        for &i in group {
+            let a = &cands[i];
+            let parent_kind = a.how.is_none() && matches!(a.kind, AliasKind::Name | AliasKind::Alias);
+            // Same start, longer: inside unless `a` is a parent brand of it.
+            let in_longer = |b: &Cand| b.end > a.end && (!parent_kind || b.mark == a.mark);
+            let inside = (g > 0 && reach >= a.end) || (longest > a.end && group.iter().any(|&j| in_longer(&cands[j])));
+            keep[i] = !inside;
+        }
+        reach = reach.max(longest);
+        g = g_end;
+    }
+    keep
+}
+
 /// Characters between two spans (0 when they overlap).
 fn char_gap(a: (usize, usize), b: (usize, usize)) -> usize {
     if a.1 <= b.0 {
@@ -1413,6 +1459,70 @@ pub(crate) fn pct(x: f64) -> String {
 
 fn round3(x: f64) -> f64 {
     (x * 1000.0).round() / 1000.0
+}
+
+#[cfg(test)]
+mod nesting {
+    use super::*;
+
+    /// The pairwise check `outermost` replaced (n² in the candidates).
+    fn outermost_pairwise(cands: &[Cand]) -> Vec<bool> {
+        let mut keep = vec![true; cands.len()];
+        for (i, a) in cands.iter().enumerate() {
+            for (j, b) in cands.iter().enumerate() {
+                let inside = b.start <= a.start && a.end <= b.end && (b.end - b.start) > (a.end - a.start);
+                let parent = a.start == b.start
+                    && a.mark != b.mark
+                    && a.how.is_none()
+                    && matches!(a.kind, AliasKind::Name | AliasKind::Alias);
+                if i != j && inside && !parent {
+                    keep[i] = false;
+                }
+            }
+        }
+        keep
+    }
+
+    #[test]
+    fn outermost_agrees_with_the_pairwise_check() {
+        let mut x = 0x853c_49e6_748f_ea9bu64;
+        let mut next = |n: usize| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            (x % n as u64) as usize
+        };
+        let kinds = [AliasKind::Name, AliasKind::Alias, AliasKind::Model, AliasKind::Ordinary];
+        let (mut kept, mut dropped) = (0, 0);
+        for _ in 0..20_000 {
+            let cands: Vec<Cand> = (0..next(9))
+                .map(|_| {
+                    let start = next(12);
+                    let end = start + 1 + next(6);
+                    Cand {
+                        mark: next(3) as u32,
+                        kind: kinds[next(kinds.len())],
+                        weight: 0.5,
+                        is_name: true,
+                        start,
+                        end,
+                        field: 0,
+                        orig: (start, end),
+                        view: View::Raw,
+                        how: [None, Some(How::Fuzzy)][next(2)],
+                        compat: false,
+                        cstart: start,
+                        cend: end,
+                    }
+                })
+                .collect();
+            let want = outermost_pairwise(&cands);
+            assert_eq!(outermost(&cands), want, "{cands:?}");
+            kept += want.iter().filter(|&&k| k).count();
+            dropped += want.iter().filter(|&&k| !k).count();
+        }
+        assert!(kept > 10_000 && dropped > 10_000, "{kept} kept, {dropped} dropped");
+    }
 }
 
 #[cfg(test)]

@@ -175,3 +175,27 @@ fn explain_records_every_decision_and_profile_counts_stages() {
     assert!(p.stage_ns.iter().sum::<u64>() > 0);
     assert_eq!(s.take_profile().unwrap().items, 0, "taking resets the counters");
 }
+
+#[test]
+fn a_huge_description_is_screened_up_to_the_limit_and_says_so() {
+    let e = engine();
+    let limit = iprscreen::engine::SCREENED_BYTES;
+    // Marks, cue words and look-alikes over and over (each used to cost time
+    // growing with the square of the field), and a three-byte character on
+    // the cut; the Gucci past the limit is not read.
+    let unit = "for iphone 香奈儿 n1ke addidas g*cci nike ";
+    let mut text = unit.repeat(2 * limit / unit.len());
+    text.push_str(" Gucci");
+    let v = e.scan(&Item::new("big", &text));
+    let note = format!("description is {} bytes long: only its first ", text.len());
+    assert!(v.reasons.iter().any(|r| r.starts_with(&note)), "{:?}", &v.reasons[..2]);
+    assert!(!v.marks.is_empty());
+    for m in &v.marks {
+        assert!(m.span[1] <= limit, "{m:?}");
+        assert_eq!(&text[m.span[0]..m.span[1]], m.matched);
+    }
+    assert!(v.marks.iter().all(|m| m.id != "gucci" || m.span[1] <= limit));
+    // Ordinary items never carry the note.
+    let v = e.scan(&Item::new("small", "Gucci bag"));
+    assert!(v.reasons.iter().all(|r| !r.contains("were screened")));
+}
