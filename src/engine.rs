@@ -1485,13 +1485,7 @@ mod nesting {
 
     #[test]
     fn outermost_agrees_with_the_pairwise_check() {
-        let mut x = 0x853c_49e6_748f_ea9bu64;
-        let mut next = |n: usize| {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            (x % n as u64) as usize
-        };
+        let mut next = crate::test_rng(0x853c_49e6_748f_ea9b);
         let kinds = [AliasKind::Name, AliasKind::Alias, AliasKind::Model, AliasKind::Ordinary];
         let (mut kept, mut dropped) = (0, 0);
         for _ in 0..20_000 {
@@ -1583,13 +1577,7 @@ mod word_lookup {
             walk.inner.patterns.iter().filter(|p| p.text.is_ascii()).map(|p| p.text.clone()).collect();
         assert!(lits.len() > 1000);
         let glue = ["", " ", "  ", "a", "z9", "7", "-", ".", "&", ":", "1:", "x ", " 2", "st", "aaa", "*", "/"];
-        let mut x = 0x9e37_79b9_7f4a_7c15u64;
-        let mut next = |n: usize| {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            (x % n as u64) as usize
-        };
+        let mut next = crate::test_rng(0x9e37_79b9_7f4a_7c15);
         let mut texts = Vec::new();
         for _ in 0..20_000 {
             let mut t = String::new();
@@ -1641,13 +1629,7 @@ mod word_lookup {
         let words = c.words.as_ref().unwrap();
         let aliases: Vec<String> = c.patterns.iter().filter(|p| p.text.is_ascii()).map(|p| p.text.clone()).collect();
         let fill = ["men", "running", "shoes", "new", "2024", "sku930509", "bag", "x", "a1", "of", "home"];
-        let mut x = 0x2545_f491_4f6c_dd1du64;
-        let mut next = |n: usize| {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            (x % n as u64) as usize
-        };
+        let mut next = crate::test_rng(0x2545_f491_4f6c_dd1d);
         let mut s = e.scratch();
         let (mut said_nothing, mut hits) = (0, 0);
         for round in 0..30_000 {

@@ -531,13 +531,7 @@ mod tests {
             "/",
             "4k",
         ];
-        let mut x = 0x9e37_79b9_7f4a_7c15u64;
-        let mut next = |n: usize| {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            (x % n as u64) as usize
-        };
+        let mut next = crate::test_rng(0x9e37_79b9_7f4a_7c15);
         let mut yes = 0;
         for _ in 0..200_000 {
             let t: String = (0..1 + next(8)).map(|_| parts[next(parts.len())]).collect();

@@ -56,6 +56,18 @@ pub mod trace;
 pub mod verdict;
 mod words;
 
+/// Deterministic pseudo-random numbers for the randomised tests: xorshift64,
+/// `next(n)` in `0..n`.
+#[cfg(test)]
+pub(crate) fn test_rng(mut x: u64) -> impl FnMut(usize) -> usize {
+    move |n: usize| {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        (x % n as u64) as usize
+    }
+}
+
 pub use diagnostic::{Diagnostic, Severity};
 pub use engine::{Engine, Scratch};
 pub use error::{RegistryError, RulesetError};

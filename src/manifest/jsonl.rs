@@ -957,13 +957,7 @@ mod tests {
     #[test]
     fn fast_rows_are_serde_rows() {
         let keys = KeyMatcher::new(&ColumnMap::default());
-        let mut seed = 0x3C6EF372FE94F82Bu64;
-        let mut next = |n: usize| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            (seed % n as u64) as usize
-        };
+        let mut next = crate::test_rng(0x3C6EF372FE94F82B);
         let names =
             ["\"id\"", "\"description\"", "\"Title\"", "\"item id\"", "\"x\"", "\"\\u0069d\"", "\"\"", "\"desc\""];
         let values =
