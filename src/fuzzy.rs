@@ -466,6 +466,11 @@ impl FuzzyIndex {
             let single = next == k + 1;
             let prev = prev_hash.replace(th);
             k = next;
+            // Known misses first: most words of a manifest repeat.
+            let slot = (th as usize) & (MISS_SLOTS - 1);
+            if s.misses[slot] == th {
+                continue;
+            }
             let tok = &text[st..en];
             let n = tok.len();
             if !tok[0].is_ascii_lowercase() || self.first_letters & (1 << (tok[0] - b'a')) == 0 {
@@ -474,10 +479,6 @@ impl FuzzyIndex {
             // A single run opening with a letter has no digits.
             let digits = if single { 0 } else { tok.iter().filter(|b| b.is_ascii_digit()).count() as u32 };
             if n + 1 < self.key_len.0 || n > self.key_len.1 + 1 || digits > self.max_digits + 1 {
-                continue;
-            }
-            let slot = (th as usize) & (MISS_SLOTS - 1);
-            if s.misses[slot] == th {
                 continue;
             }
             if self.everyday.contains(&th) {
