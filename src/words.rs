@@ -58,8 +58,8 @@ fn run_end(b: &[u8], i: usize) -> usize {
 }
 
 impl WordIndex {
-    /// Index the given `(pattern id, text)` pairs: unique, non-empty ASCII
-    /// texts.
+    /// Index the given `(pattern id, text)` pairs: unique ASCII texts (an
+    /// empty one is skipped).
     pub(crate) fn new<'a>(patterns: impl IntoIterator<Item = (u32, &'a str)>) -> WordIndex {
         let mut by_text: std::collections::HashMap<&'a [u8], usize> = std::collections::HashMap::new();
         let mut entries: Vec<Entry> = Vec::new();
@@ -76,8 +76,9 @@ impl WordIndex {
         let mut opens = [false; 256];
         for (pat, text) in patterns {
             let b = text.as_bytes();
-            if !b[0].is_ascii_alphanumeric() {
-                opens[b[0] as usize] = true;
+            let Some(&first) = b.first() else { continue };
+            if !first.is_ascii_alphanumeric() {
+                opens[first as usize] = true;
             }
             let mut i = 0;
             loop {
@@ -301,7 +302,7 @@ mod tests {
         assert_eq!(hits(&idx, "new balance 574"), vec![(0, 0, 3), (1, 0, 11), (2, 4, 11)]);
         assert_eq!(hits(&idx, "nike90 2nike nikes"), vec![(4, 0, 4), (4, 8, 12)], "letters touch letters only");
         assert_eq!(hits(&idx, "n*ke new*"), vec![(0, 5, 8)]);
-        let spaced = WordIndex::new([(0, " a"), (1, "a")]);
+        let spaced = WordIndex::new([(0, " a"), (1, "a"), (2, "")]);
         assert_eq!(hits(&spaced, "b a"), vec![(0, 1, 3), (1, 2, 3)], "a literal opening with a space");
         assert_eq!(hits(&idx, "bag 1:1 11:1 1:12"), vec![(3, 4, 7)]);
         assert_eq!(hits(&idx, "3ce lip 33ce"), vec![(5, 0, 3)]);
