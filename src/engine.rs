@@ -855,8 +855,8 @@ impl Engine {
         let norm = &s.norm.text;
         let bytes = norm.as_bytes();
         // On ASCII text, literals come from a word lookup and regex gates from
-        // a byte-pair scan instead of the automaton walk (see `words`). Not
-        // under a trace, which shows the walk's in-word matches dropped.
+        // a packed SIMD search instead of the automaton walk (see `words`).
+        // Not under a trace, which shows the walk's in-word matches dropped.
         let words = c.words.as_ref().filter(|_| s.norm.is_ascii() && s.trace.is_none());
         match words {
             None => s.hits.extend(ac.0.find_overlapping_iter(norm.as_str()).map(|m| RawHit {
