@@ -425,6 +425,31 @@ impl FuzzyIndex {
         self.map.get(&h).map(|&(start, len)| &self.ids[start as usize..(start + len) as usize])
     }
 
+    /// Exact filters from the index's shape, before any probe: a key within
+    /// one edit shares the first letter, is at most one longer or shorter,
+    /// and has at most one digit fewer (a masked token: same first letter;
+    /// its length is checked by the lookup).
+    #[inline]
+    fn in_shape(&self, tok: &[u8], digits: u32, masked: bool) -> bool {
+        tok[0].is_ascii_lowercase()
+            && self.first_letters & (1 << (tok[0] - b'a')) != 0
+            && (masked
+                || (tok.len() + 1 >= self.key_len.0
+                    && tok.len() <= self.key_len.1 + 1
+                    && digits <= self.max_digits + 1))
+    }
+
+    /// An everyday word (`running`, `hoodie`) is never a misspelt mark: one
+    /// probe instead of one per deletion, remembered as a known miss.
+    #[inline]
+    fn everyday_word(&self, misses: &mut [u64], th: u64) -> bool {
+        let hit = self.everyday.contains(&th);
+        if hit {
+            misses[(th as usize) & (MISS_SLOTS - 1)] = th;
+        }
+        hit
+    }
+
     /// Whether [`FuzzyIndex::find`] would find nothing in the ASCII text,
     /// decided from the runs of letters and digits the word lookup already
     /// hashed (`crate::words`), by the filters `find` applies to every token
@@ -473,16 +498,9 @@ impl FuzzyIndex {
             }
             let tok = &text[st..en];
             let n = tok.len();
-            if !tok[0].is_ascii_lowercase() || self.first_letters & (1 << (tok[0] - b'a')) == 0 {
-                continue;
-            }
             // A single run opening with a letter has no digits.
             let digits = if single { 0 } else { tok.iter().filter(|b| b.is_ascii_digit()).count() as u32 };
-            if n + 1 < self.key_len.0 || n > self.key_len.1 + 1 || digits > self.max_digits + 1 {
-                continue;
-            }
-            if self.everyday.contains(&th) {
-                s.misses[slot] = th;
+            if !self.in_shape(tok, digits, false) || self.everyday_word(&mut s.misses, th) {
                 continue;
             }
             // Too short for a whole name: only with a neighbouring name word.
@@ -517,25 +535,12 @@ impl FuzzyIndex {
             let tok = tk.key(bytes, &s.keybuf);
             let masked = tk.masked;
             let th = tk.hash;
-            // Exact filters from the index's shape, before any probe: a key
-            // within one edit shares the first letter, is at most one longer
-            // or shorter, and has at most one digit fewer (a masked token:
-            // same length, same first letter).
             let n = tok.len();
-            if !tok[0].is_ascii_lowercase() || self.first_letters & (1 << (tok[0] - b'a')) == 0 {
-                continue;
-            }
-            if !masked && (n + 1 < self.key_len.0 || n > self.key_len.1 + 1 || tk.digits > self.max_digits + 1) {
+            if !self.in_shape(tok, tk.digits, masked) {
                 continue;
             }
             let slot = (th as usize) & (MISS_SLOTS - 1);
-            if !masked && s.misses[slot] == th {
-                continue;
-            }
-            // An everyday word (`running`, `hoodie`) is never a misspelt
-            // mark: one probe instead of one per deletion.
-            if !masked && self.everyday.contains(&th) {
-                s.misses[slot] = th;
+            if !masked && (s.misses[slot] == th || self.everyday_word(&mut s.misses, th)) {
                 continue;
             }
             // Too short for a whole name: only a word of a multi-word name,
