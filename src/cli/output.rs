@@ -448,12 +448,12 @@ mod json {
             reasons,
         } = v;
         // (The quotes around the strings are part of the key literals.)
-        out.extend_from_slice(b"{\"id\":\"");
-        escape_body(out, id);
-        out.extend_from_slice(b"\",\"category\":\"");
-        escape_body(out, category);
-        out.extend_from_slice(b"\",\"category_source\":\"");
-        escape_body(out, category_source);
+        let texts: [(&[u8], &str); 3] =
+            [(b"{\"id\":\"", id), (b"\",\"category\":\"", category), (b"\",\"category_source\":\"", category_source)];
+        for (key, text) in texts {
+            out.extend_from_slice(key);
+            escape_body(out, text);
+        }
         out.extend_from_slice(b"\",\"risk\":");
         f64(out, *risk);
         out.extend_from_slice(b",\"level\":\"");
