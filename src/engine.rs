@@ -1018,7 +1018,13 @@ impl Engine {
         let t_fold = s.profile.as_ref().map(|_| std::time::Instant::now());
         let mut folded_view = None;
         if let Some(fac) = &c.fold_automaton {
-            if crate::fold::needs_fold(text) {
+            // On ASCII text, from the runs the word lookup found.
+            let fold = if words.is_some() {
+                crate::fold::needs_fold_runs(bytes, &s.runs)
+            } else {
+                crate::fold::needs_fold(text)
+            };
+            if fold {
                 s.fold.set(text);
                 if s.trace.is_some() {
                     folded_view = Some(s.fold.text.clone());

@@ -228,38 +228,114 @@ pub fn needs_fold(text: &str) -> bool {
             continue;
         }
         tok_len += 1;
-        let c = x as char;
-        let is_leet = leet(c).is_some();
-        if prev_alpha && (is_leet || is_inner_sep(c)) {
-            // Everyday punctuation inside words (t-shirt, men's, wi-fi, a/b)
-            // is a trick only between single letters (n-i-k-e, l.v); rarer
-            // marks (gu*cci, g·u) count anywhere.
-            let everyday_sep = matches!(c, '.' | '-' | '\'' | '/' | '+' | ',' | '"' | '`');
-            let single_both =
-                (i < 2 || !b[i - 2].is_ascii_alphanumeric()) && b.get(i + 2).is_none_or(|n| !n.is_ascii_alphanumeric());
-            if is_leet || !everyday_sep || single_both {
-                // letter followed by a digit/symbol/separator and then a letter
-                match b.get(i + 1) {
-                    Some(&n) if n.is_ascii_alphabetic() => return true,
-                    // a substitute ending a word: GUCC1, CHANE1
-                    None if is_leet => return true,
-                    Some(&n) if is_leet && !n.is_ascii_alphanumeric() && n < 0x80 => return true,
-                    _ => {}
-                }
-            }
-        }
-        if is_leet && !prev_alpha && (i == 0 || !b[i - 1].is_ascii_alphanumeric()) {
-            // digit/symbol first, then two or more letters: 5amsung, 0mega,
-            // 1BM; not 5g, 4k, 3d, nor units and language tags (3color, 5cm, @en).
-            let run = b[i + 1..].iter().take_while(|x| x.is_ascii_alphabetic() || **x >= 0x80).count();
-            if run >= 2 && !is_unit(&b[i + 1..i + 1 + run]) {
-                return true;
-            }
+        if other_byte_folds(b, i, prev_alpha) {
+            return true;
         }
         prev_alpha = false;
         i += 1;
     }
     false
+}
+
+/// Whether the ASCII byte `b[i]`, not a letter and not a space, shows a
+/// trick: a leet digit or symbol, or a separator, inside or opening a word.
+/// `prev_alpha`: `b[i - 1]` is a letter. Shared by [`needs_fold`] and
+/// [`needs_fold_runs`].
+#[inline]
+fn other_byte_folds(b: &[u8], i: usize, prev_alpha: bool) -> bool {
+    let c = b[i] as char;
+    let is_leet = leet(c).is_some();
+    if prev_alpha && (is_leet || is_inner_sep(c)) {
+        // Everyday punctuation inside words (t-shirt, men's, wi-fi, a/b)
+        // is a trick only between single letters (n-i-k-e, l.v); rarer
+        // marks (gu*cci, g·u) count anywhere.
+        let everyday_sep = matches!(c, '.' | '-' | '\'' | '/' | '+' | ',' | '"' | '`');
+        let single_both =
+            (i < 2 || !b[i - 2].is_ascii_alphanumeric()) && b.get(i + 2).is_none_or(|n| !n.is_ascii_alphanumeric());
+        if is_leet || !everyday_sep || single_both {
+            // letter followed by a digit/symbol/separator and then a letter
+            match b.get(i + 1) {
+                Some(&n) if n.is_ascii_alphabetic() => return true,
+                // a substitute ending a word: GUCC1, CHANE1
+                None if is_leet => return true,
+                Some(&n) if is_leet && !n.is_ascii_alphanumeric() && n < 0x80 => return true,
+                _ => {}
+            }
+        }
+    }
+    if is_leet && !prev_alpha && (i == 0 || !b[i - 1].is_ascii_alphanumeric()) {
+        // digit/symbol first, then two or more letters: 5amsung, 0mega,
+        // 1BM; not 5g, 4k, 3d, nor units and language tags (3color, 5cm, @en).
+        let run = b[i + 1..].iter().take_while(|x| x.is_ascii_alphabetic() || **x >= 0x80).count();
+        if run >= 2 && !is_unit(&b[i + 1..i + 1 + run]) {
+            return true;
+        }
+    }
+    false
+}
+
+/// [`needs_fold`] on ASCII text whose runs of letters and of digits the
+/// word lookup has already found (`crate::words`, in order): the runs are
+/// skipped in one step each, only the bytes between them are read. Gives
+/// the same answer as `needs_fold` on the text (or on its lower-case form).
+pub(crate) fn needs_fold_runs(b: &[u8], runs: &[crate::words::Run]) -> bool {
+    let mut prev_alpha = false;
+    let mut single_run = 0u32; // consecutive one-character tokens
+    let mut tok_len = 0u32;
+    // The bytes between runs, as `needs_fold` reads them.
+    let gap = |from: usize, to: usize, prev_alpha: &mut bool, tok_len: &mut u32, single_run: &mut u32| -> bool {
+        for i in from..to {
+            if b[i] == b' ' {
+                if *tok_len == 1 {
+                    *single_run += 1;
+                    if *single_run >= 2 {
+                        return true;
+                    }
+                } else {
+                    *single_run = 0;
+                }
+                *tok_len = 0;
+            } else {
+                *tok_len += 1;
+                if other_byte_folds(b, i, *prev_alpha) {
+                    return true;
+                }
+            }
+            *prev_alpha = false;
+        }
+        false
+    };
+    let mut at = 0;
+    for r in runs {
+        let (st, en) = (r.start as usize, r.end as usize);
+        if st == at + 1 && b[at] == b' ' {
+            // The usual gap, one space, without the loop.
+            if tok_len == 1 {
+                single_run += 1;
+                if single_run >= 2 {
+                    return true;
+                }
+            } else {
+                single_run = 0;
+            }
+            tok_len = 0;
+            prev_alpha = false;
+        } else if st != at && gap(at, st, &mut prev_alpha, &mut tok_len, &mut single_run) {
+            return true;
+        }
+        if b[st].is_ascii_alphabetic() {
+            prev_alpha = true;
+        } else {
+            // Digits: only the first can follow a letter or open a word.
+            if other_byte_folds(b, st, prev_alpha) {
+                return true;
+            }
+            prev_alpha = false;
+        }
+        tok_len += (en - st) as u32;
+        at = en;
+    }
+    gap(at, b.len(), &mut prev_alpha, &mut tok_len, &mut single_run)
 }
 
 /// The folded text with, for each byte, the original span it came from.
@@ -537,6 +613,28 @@ mod tests {
             let t: String = (0..1 + next(8)).map(|_| parts[next(parts.len())]).collect();
             let want = needs_fold_reference(&t);
             assert_eq!(needs_fold(&t), want, "{t:?}");
+            yes += want as usize;
+        }
+        assert!(yes > 20_000 && yes < 180_000, "{yes}");
+    }
+
+    #[test]
+    fn needs_fold_from_runs_agrees_with_the_reference_on_ascii_text() {
+        let parts = [
+            "nike", "N", "i", " ", "  ", "K", "e", "GUCC1", "1", "0", "7", "2", "5amsung", "3cm", "@en", ".", "-", "*",
+            "'", "_", "~", "^", ",", "\"", "`", "+", "!", "|", "$", "@", "/", "g", "ab", "sku930509", "l.v", "x",
+            "air max", "4k", "iphone7", "3color", "n1ke", "a b c",
+        ];
+        let idx = crate::words::WordIndex::new(std::iter::empty());
+        let mut next = crate::test_rng(0x51_7cc1_b727_220a);
+        let (mut yes, mut runs) = (0, Vec::new());
+        for _ in 0..200_000 {
+            let t: String = (0..1 + next(8)).map(|_| parts[next(parts.len())]).collect();
+            let lower = t.to_ascii_lowercase();
+            runs.clear();
+            idx.find(lower.as_bytes(), &mut runs, |_, _, _| {});
+            let want = needs_fold_reference(&t);
+            assert_eq!(needs_fold_runs(lower.as_bytes(), &runs), want, "{t:?}");
             yes += want as usize;
         }
         assert!(yes > 20_000 && yes < 180_000, "{yes}");
