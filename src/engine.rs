@@ -1623,6 +1623,43 @@ mod word_lookup {
         assert!(n > 100, "only {n} hits");
     }
 
+    /// The misspelling matcher's cache of known misses never changes what
+    /// it finds: each title gives the same hits with the cache warmed by
+    /// every title before it as with an empty one (typo'd aliases, words of
+    /// multi-word names, ordinary words near them).
+    #[test]
+    fn miss_cache_never_changes_a_result() {
+        let rs = Ruleset::default_ruleset().unwrap();
+        let e = Engine::from_ruleset(&rs).unwrap();
+        let c = &*e.inner;
+        let aliases: Vec<String> = c.patterns.iter().filter(|p| p.text.is_ascii()).map(|p| p.text.clone()).collect();
+        let fill = ["mini", "slim", "grey", "new", "balance", "north", "face", "stone", "men", "2024", "sku930509"];
+        let mut next = crate::test_rng(0x6a09_e667_f3bc_c909);
+        let (mut warm, mut hits) = (e.scratch(), 0);
+        for _ in 0..30_000 {
+            let mut t = String::new();
+            for _ in 0..1 + next(5) {
+                let a = &aliases[next(aliases.len())];
+                let w = match next(4) {
+                    0 => crate::mutate::typo(a).unwrap_or_else(|| a.clone()),
+                    1 => a.clone(),
+                    _ => fill[next(fill.len())].to_string(),
+                };
+                t.push_str(&w);
+                t.push_str([" ", "-", " & "][next(3)]);
+            }
+            let t = t.to_lowercase();
+            let mut cold = e.scratch();
+            cold.fuzzy_hits.clear();
+            c.fuzzy.find(&mut cold.fuzzy_scratch, &t, &mut cold.fuzzy_hits);
+            warm.fuzzy_hits.clear();
+            c.fuzzy.find(&mut warm.fuzzy_scratch, &t, &mut warm.fuzzy_hits);
+            assert_eq!(warm.fuzzy_hits, cold.fuzzy_hits, "{t:?}");
+            hits += cold.fuzzy_hits.len();
+        }
+        assert!(hits > 3000, "{hits} hits");
+    }
+
     /// `FuzzyIndex::nothing_in` (the shortcut from the word lookup's runs)
     /// only says "nothing" where the misspelling matcher finds nothing: on
     /// misspelt and masked aliases of every mark in titles, next to words

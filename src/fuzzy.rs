@@ -473,40 +473,55 @@ impl FuzzyIndex {
         if s.misses.len() != MISS_SLOTS {
             s.misses = vec![0; MISS_SLOTS];
         }
-        // The token opening at run `k`: adjacent runs (`sku930509` is two).
-        let token = |k: usize| {
-            let (st, mut en) = (runs[k].start as usize, runs[k].end as usize);
-            let mut j = k + 1;
-            while j < runs.len() && runs[j].start as usize == en {
-                en = runs[j].end as usize;
-                j += 1;
+        let n = runs.len();
+        // The hash of the token opening at run `k`: runs that touch are one
+        // token (`sku930509` is two runs).
+        let token_end = |mut k: usize| {
+            let mut en = runs[k].end;
+            k += 1;
+            while k < n && runs[k].start == en {
+                en = runs[k].end;
+                k += 1;
             }
-            let hash = if j == k + 1 { runs[k].hash } else { set_hash(&text[st..en]) };
-            (st, en, hash, j)
+            (en as usize, k)
         };
+        let misses = &mut s.misses[..MISS_SLOTS];
         let mut prev_hash = None;
         let mut k = 0;
-        while k < runs.len() {
-            let (st, en, th, next) = token(k);
-            let single = next == k + 1;
+        while k < n {
+            let r = runs[k];
+            let (st, mut en) = (r.start as usize, r.end as usize);
+            k += 1;
+            let single = k == n || runs[k].start as usize != en;
+            let th = if single {
+                r.hash
+            } else {
+                (en, k) = token_end(k - 1);
+                set_hash(&text[st..en])
+            };
             let prev = prev_hash.replace(th);
-            k = next;
             // Known misses first: most words of a manifest repeat.
-            let slot = (th as usize) & (MISS_SLOTS - 1);
-            if s.misses[slot] == th {
+            if misses[(th as usize) & (MISS_SLOTS - 1)] == th {
                 continue;
             }
             let tok = &text[st..en];
-            let n = tok.len();
             // A single run opening with a letter has no digits.
             let digits = if single { 0 } else { tok.iter().filter(|b| b.is_ascii_digit()).count() as u32 };
-            if !self.in_shape(tok, digits, false) || self.everyday_word(&mut s.misses, th) {
+            if !self.in_shape(tok, digits, false) || self.everyday_word(misses, th) {
                 continue;
             }
             // Too short for a whole name: only with a neighbouring name word.
-            if n + 1 < self.min_len {
+            if tok.len() + 1 < self.min_len {
                 let near = |h: u64| self.name_words.contains(&h);
-                if !(prev.is_some_and(near) || (k < runs.len() && near(token(k).2))) {
+                let next = || {
+                    let (e, j) = token_end(k);
+                    if j == k + 1 {
+                        runs[k].hash
+                    } else {
+                        set_hash(&text[runs[k].start as usize..e])
+                    }
+                };
+                if !(prev.is_some_and(near) || (k < n && near(next()))) {
                     continue;
                 }
             }
@@ -553,9 +568,10 @@ impl FuzzyIndex {
             }
             ids.clear();
             self.lookup(&mut s.pre, &mut s.suf, tok, masked, &mut ids);
-            if ids.is_empty() && !masked {
-                s.misses[slot] = th;
-            }
+            // Whether a hit came from this token, or could in other words
+            // around it (a word of a multi-word name): if neither, the token
+            // never hits, wherever it stands, and is remembered as a miss.
+            let mut hit_or_context = false;
             for &id in &ids {
                 let e = &self.entries[id as usize];
                 let span = match e.which {
@@ -568,6 +584,7 @@ impl FuzzyIndex {
                     // One word of a multi-word name: the neighbouring tokens
                     // must spell the other words exactly.
                     Some(k) => {
+                        hit_or_context = true;
                         let n = e.words.len();
                         let total: usize = e.words.iter().map(|w| w.len()).sum();
                         if (!masked && total < self.min_len) || t < k || t + (n - 1 - k) >= ntok {
@@ -587,9 +604,13 @@ impl FuzzyIndex {
                         (s.tokens[first].start as usize, s.tokens[first + n - 1].end as usize)
                     }
                 };
+                hit_or_context = true;
                 if !out.iter().any(|h| h.target == e.target && h.start == span.0) {
                     out.push(FuzzyHit { target: e.target, start: span.0, end: span.1, masked });
                 }
+            }
+            if !hit_or_context && !masked {
+                s.misses[slot] = th;
             }
         }
         s.ids = ids;
