@@ -10,6 +10,8 @@
 //! `pipeline/*` reading plus scanning on one thread: the library's share of
 //! `iprscreen scan` (the CLI adds the encoding of verdicts and the writing).
 //!
+//! Allocator: mimalloc, as in the binary.
+//!
 //! Run with: cargo bench --bench scan
 //! Quick run: cargo bench --bench scan -- --warm-up-time 1 --measurement-time 3
 
@@ -20,6 +22,11 @@ use iprscreen::{Engine, Item};
 use rayon::prelude::*;
 use std::sync::Arc;
 use toml::Spanned;
+
+// The allocator of the `iprscreen` binary (src/main.rs), so the figures are
+// those of the shipped pipeline: a verdict is a few small allocations.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 /// Small deterministic PRNG (xorshift64*), so the corpus never changes.
 struct Rng(u64);
