@@ -233,6 +233,15 @@ pub fn needs_fold(text: &str) -> bool {
         }
         prev_alpha = false;
         i += 1;
+        // The rest of a run of digits: neither after a letter nor opening
+        // a word, so only its length counts (`sku930509`, `42码`).
+        if x.is_ascii_digit() {
+            let st = i;
+            while i < n && b[i].is_ascii_digit() {
+                i += 1;
+            }
+            tok_len += (i - st) as u32;
+        }
     }
     false
 }
