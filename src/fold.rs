@@ -274,13 +274,44 @@ fn other_byte_folds(b: &[u8], i: usize, prev_alpha: bool) -> bool {
     }
     if is_leet && !prev_alpha && (i == 0 || !b[i - 1].is_ascii_alphanumeric()) {
         // digit/symbol first, then two or more letters: 5amsung, 0mega,
-        // 1BM; not 5g, 4k, 3d, nor units and language tags (3color, 5cm, @en).
-        let run = b[i + 1..].iter().take_while(|x| x.is_ascii_alphabetic() || **x >= 0x80).count();
+        // 1BM; not 5g, 4k, 3d, nor units and language tags (3color, 5cm, @en),
+        // nor a number before Chinese or Korean (150寸, 3D打印, 2인용).
+        let run = letters_from(b, i + 1);
         if run >= 2 && !is_unit(&b[i + 1..i + 1 + run]) {
             return true;
         }
     }
     false
+}
+
+/// Bytes of the letters opening `b[from..]` (UTF-8) after a leet character:
+/// ASCII letters and any other character but Chinese, Japanese kana and
+/// Korean (a Cyrillic `а` in `5аmsung` counts; `寸` in `150寸` does not, as
+/// no Latin mark goes on there).
+fn letters_from(b: &[u8], from: usize) -> usize {
+    let mut i = from;
+    while i < b.len() {
+        let x = b[i];
+        if x.is_ascii_alphabetic() {
+            i += 1;
+            continue;
+        }
+        if x < 0x80 {
+            break;
+        }
+        let w = match x {
+            0xF0.. => 4,
+            0xE0.. => 3,
+            0xC0.. => 2,
+            _ => 1,
+        };
+        let c = b.get(i..i + w).and_then(|s| std::str::from_utf8(s).ok()).and_then(|s| s.chars().next());
+        if c.is_some_and(crate::normalize::is_cjk_or_hangul) {
+            break;
+        }
+        i += w;
+    }
+    i - from
 }
 
 /// [`needs_fold`] on ASCII text whose runs of letters and of digits the
@@ -572,7 +603,7 @@ mod tests {
             if is_leet && !prev_alpha && (i == 0 || !b[i - 1].is_ascii_alphanumeric()) {
                 // digit/symbol first, then two or more letters: 5amsung, 0mega,
                 // 1BM; not 5g, 4k, 3d, nor units and language tags (3color, 5cm, @en).
-                let run = b[i + 1..].iter().take_while(|x| x.is_ascii_alphabetic() || **x >= 0x80).count();
+                let run = letters_from(b, i + 1);
                 if run >= 2 && !is_unit(&b[i + 1..i + 1 + run]) {
                     return true;
                 }
@@ -770,5 +801,11 @@ mod tests {
         assert!(!needs_fold("耐克 运动鞋 42码"));
         assert!(!needs_fold("iphone 15 case"));
         assert!(!needs_fold("lamp sku452523"));
+        // A number before Chinese or Korean opens no Latin word.
+        assert!(!needs_fold("60/72/84/120/150寸高清手拉幕布"));
+        assert!(!needs_fold("3D打印 模型"));
+        assert!(!needs_fold("4인용 소파"));
+        assert!(needs_fold("5аmsung"), "a Cyrillic letter after a leet digit");
+        assert!(needs_fold("高清 5amsung 手机"));
     }
 }
