@@ -1623,6 +1623,36 @@ mod word_lookup {
         assert!(n > 100, "only {n} hits");
     }
 
+    /// 30,000 lower-case titles of 1 to 5 words, each a misspelt ASCII
+    /// alias of the ruleset (one in four), a `fill` word (`fill_in_4` in
+    /// four) or an alias, joined by `seps`; with their numbers.
+    fn typo_titles(
+        c: &Compiled,
+        fill: &[&str],
+        fill_in_4: usize,
+        seps: &[&str],
+        seed: u64,
+    ) -> impl Iterator<Item = (usize, String)> {
+        let aliases: Vec<String> = c.patterns.iter().filter(|p| p.text.is_ascii()).map(|p| p.text.clone()).collect();
+        let fill: Vec<String> = fill.iter().map(|f| f.to_string()).collect();
+        let seps: Vec<String> = seps.iter().map(|f| f.to_string()).collect();
+        let mut next = crate::test_rng(seed);
+        (0..30_000).map(move |round| {
+            let mut t = String::new();
+            for _ in 0..1 + next(5) {
+                let a = &aliases[next(aliases.len())];
+                let w = match next(4) {
+                    0 => crate::mutate::typo(a).unwrap_or_else(|| a.clone()),
+                    k if k <= fill_in_4 => fill[next(fill.len())].clone(),
+                    _ => a.clone(),
+                };
+                t.push_str(&w);
+                t.push_str(&seps[next(seps.len())]);
+            }
+            (round, t.to_lowercase())
+        })
+    }
+
     /// The misspelling matcher's cache of known misses never changes what
     /// it finds: each title gives the same hits with the cache warmed by
     /// every title before it as with an empty one (typo'd aliases, words of
@@ -1632,23 +1662,9 @@ mod word_lookup {
         let rs = Ruleset::default_ruleset().unwrap();
         let e = Engine::from_ruleset(&rs).unwrap();
         let c = &*e.inner;
-        let aliases: Vec<String> = c.patterns.iter().filter(|p| p.text.is_ascii()).map(|p| p.text.clone()).collect();
         let fill = ["mini", "slim", "grey", "new", "balance", "north", "face", "stone", "men", "2024", "sku930509"];
-        let mut next = crate::test_rng(0x6a09_e667_f3bc_c909);
         let (mut warm, mut hits) = (e.scratch(), 0);
-        for _ in 0..30_000 {
-            let mut t = String::new();
-            for _ in 0..1 + next(5) {
-                let a = &aliases[next(aliases.len())];
-                let w = match next(4) {
-                    0 => crate::mutate::typo(a).unwrap_or_else(|| a.clone()),
-                    1 => a.clone(),
-                    _ => fill[next(fill.len())].to_string(),
-                };
-                t.push_str(&w);
-                t.push_str([" ", "-", " & "][next(3)]);
-            }
-            let t = t.to_lowercase();
+        for (_, t) in typo_titles(c, &fill, 2, &[" ", "-", " & "], 0x6a09_e667_f3bc_c909) {
             let mut cold = e.scratch();
             cold.fuzzy_hits.clear();
             c.fuzzy.find(&mut cold.fuzzy_scratch, &t, &mut cold.fuzzy_hits);
@@ -1670,27 +1686,13 @@ mod word_lookup {
         let e = Engine::from_ruleset(&rs).unwrap();
         let c = &*e.inner;
         let words = c.words.as_ref().unwrap();
-        let aliases: Vec<String> = c.patterns.iter().filter(|p| p.text.is_ascii()).map(|p| p.text.clone()).collect();
         let fill = ["men", "running", "shoes", "new", "2024", "sku930509", "bag", "x", "a1", "of", "home"];
-        let mut next = crate::test_rng(0x2545_f491_4f6c_dd1d);
         let mut s = e.scratch();
         let (mut said_nothing, mut hits) = (0, 0);
-        for round in 0..30_000 {
-            let mut t = String::new();
-            for _ in 0..1 + next(5) {
-                let a = &aliases[next(aliases.len())];
-                let w = match next(4) {
-                    0 => crate::mutate::typo(a).unwrap_or_else(|| a.clone()),
-                    1 => fill[next(fill.len())].to_string(),
-                    _ => a.clone(),
-                };
-                t.push_str(&w);
-                t.push_str([" ", "-", "", " & ", "9 "][next(5)]);
-            }
+        for (round, mut t) in typo_titles(c, &fill, 1, &[" ", "-", "", " & ", "9 "], 0x2545_f491_4f6c_dd1d) {
             if round % 7 == 0 {
                 t.push('*');
             }
-            let t = t.to_lowercase();
             if !t.is_ascii() {
                 continue;
             }
