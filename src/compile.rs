@@ -113,6 +113,9 @@ pub(crate) enum Target {
     CompatAfter,
     CompatAccessory,
     CompatCover,
+    /// A mark's name written without its separators (`louisvuitton`): the
+    /// folded view, which matches it, must run.
+    FoldTrigger,
 }
 
 /// One automaton pattern.
@@ -993,6 +996,27 @@ pub(crate) fn compile(rs: &Ruleset) -> Result<Compiled, RulesetError> {
             }
         }
         b.fuzzy.add_dictionary(crate::fuzzy::WORDS);
+    }
+
+    // A Latin name written without its separators (`louisvuitton`,
+    // `oralb`) is a pattern of the folded view only, which runs when the
+    // text shows a trick: the joined spelling itself opens it. Joined
+    // patterns of five letters or more that are no pattern of the plain
+    // view and no everyday English word (`lining` is not Li-Ning) become
+    // literals that do nothing but open the folded view.
+    let mut joined: Vec<String> = b
+        .fold_patterns
+        .iter()
+        .map(|p| &p.text)
+        .filter(|t| t.len() >= 5 && t.bytes().all(|c| c.is_ascii_alphanumeric()) && !b.index.contains_key(*t))
+        .cloned()
+        .collect();
+    if !joined.is_empty() {
+        let everyday: std::collections::HashSet<&str> = crate::fuzzy::WORDS.lines().map(str::trim).collect();
+        joined.retain(|t| !everyday.contains(t.as_str()));
+    }
+    for t in joined {
+        b.add_norm(t, Target::FoldTrigger);
     }
 
     let (errors, warnings): (Vec<_>, Vec<_>) =

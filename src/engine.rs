@@ -251,6 +251,7 @@ impl Engine {
             Target::CompatBefore | Target::CompatAfter => "compatibility cue".to_string(),
             Target::CompatAccessory => "accessory word".to_string(),
             Target::CompatCover => "cover word".to_string(),
+            Target::FoldTrigger => "joined mark name (opens the folded view)".to_string(),
         }
     }
 
@@ -852,6 +853,8 @@ impl Engine {
         s.covers.clear();
         // Where the first accessory word starts (usize::MAX: none).
         let mut accessory = usize::MAX;
+        // A joined mark name (`louisvuitton`) opens the folded view.
+        let mut joined_name = false;
         let norm = &s.norm.text;
         let bytes = norm.as_bytes();
         // On ASCII text, literals come from a word lookup and regex gates from
@@ -943,6 +946,7 @@ impl Engine {
                     Target::CompatAfter => s.cues_after.push((h.start, h.end)),
                     Target::CompatAccessory => accessory = accessory.min(h.start),
                     Target::CompatCover => s.covers.push(h.start),
+                    Target::FoldTrigger => joined_name = true,
                     Target::Word { cat } if field == 0 => {
                         s.words[cat as usize] += 1;
                         s.word_first[cat as usize] = s.word_first[cat as usize].min(h.start);
@@ -1019,11 +1023,12 @@ impl Engine {
         let mut folded_view = None;
         if let Some(fac) = &c.fold_automaton {
             // On ASCII text, from the runs the word lookup found.
-            let fold = if words.is_some() {
-                crate::fold::needs_fold_runs(bytes, &s.runs)
-            } else {
-                crate::fold::needs_fold(text)
-            };
+            let fold = joined_name
+                || if words.is_some() {
+                    crate::fold::needs_fold_runs(bytes, &s.runs)
+                } else {
+                    crate::fold::needs_fold(text)
+                };
             if fold {
                 s.fold.set(text);
                 if s.trace.is_some() {
