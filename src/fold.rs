@@ -185,25 +185,9 @@ pub fn needs_fold(text: &str) -> bool {
         if x >= 0x80 {
             prev_alpha = false;
             tok_len = 0;
-            // Lead bytes of CJK ideographs (U+4000–U+9FFF) and Hangul
-            // syllables (U+B000–U+CFFF): three bytes, nothing to decode.
-            if crate::normalize::is_cjk_hangul_lead(x) {
-                i += 3;
-                continue;
-            }
-            // Continuation bytes.
-            if x < 0xC0 {
-                i += 1;
-                continue;
-            }
-            // Non-ASCII: only letters of other scripts (not CJK/Hangul) can be homoglyphs.
-            if let Some(c) = text.get(i..).and_then(|s| s.chars().next()) {
-                if fold_trigger(c) {
-                    return true;
-                }
-                i += c.len_utf8();
-            } else {
-                i += 1;
+            match non_ascii_step(text, i) {
+                Some(next) => i = next,
+                None => return true,
             }
             continue;
         }
@@ -232,6 +216,28 @@ pub fn needs_fold(text: &str) -> bool {
         }
     }
     false
+}
+
+/// The byte after the non-ASCII character at `text[i..]`, or `None` when
+/// that character is a homoglyph or an invisible one (the folded view is
+/// needed). Lead bytes of CJK ideographs (U+4000–U+9FFF) and Hangul
+/// syllables (U+B000–U+CFFF) skip three bytes without decoding.
+#[inline]
+fn non_ascii_step(text: &str, i: usize) -> Option<usize> {
+    let x = text.as_bytes()[i];
+    if crate::normalize::is_cjk_hangul_lead(x) {
+        return Some(i + 3);
+    }
+    // Continuation bytes.
+    if x < 0xC0 {
+        return Some(i + 1);
+    }
+    // Only letters of other scripts (not CJK/Hangul) can be homoglyphs.
+    match text.get(i..).and_then(|s| s.chars().next()) {
+        Some(c) if fold_trigger(c) => None,
+        Some(c) => Some(i + c.len_utf8()),
+        None => Some(i + 1),
+    }
 }
 
 /// A space ends the token before it: whether that makes two one-character
@@ -536,25 +542,9 @@ mod tests {
             if x >= 0x80 {
                 prev_alpha = false;
                 tok_len = 0;
-                // Lead bytes of CJK ideographs (U+4000–U+9FFF) and Hangul
-                // syllables (U+B000–U+CFFF): three bytes, nothing to decode.
-                if crate::normalize::is_cjk_hangul_lead(x) {
-                    i += 3;
-                    continue;
-                }
-                // Continuation bytes.
-                if x < 0xC0 {
-                    i += 1;
-                    continue;
-                }
-                // Non-ASCII: only letters of other scripts (not CJK/Hangul) can be homoglyphs.
-                if let Some(c) = text.get(i..).and_then(|s| s.chars().next()) {
-                    if fold_trigger(c) {
-                        return true;
-                    }
-                    i += c.len_utf8();
-                } else {
-                    i += 1;
+                match non_ascii_step(text, i) {
+                    Some(next) => i = next,
+                    None => return true,
                 }
                 continue;
             }
