@@ -188,8 +188,20 @@ pub(crate) struct Compiled {
     pub cat_floor: [f64; 9],
     pub prone_mask: u16,
     pub policy: Policy,
-    pub currency: HashMap<String, f64>,
+    /// USD per unit of each currency code (upper case, sorted): a handful
+    /// of codes, looked up per item by [`Compiled::currency_rate`].
+    pub currency: Vec<(String, f64)>,
     pub warnings: Vec<Diagnostic>,
+}
+
+impl Compiled {
+    /// USD per unit of currency `code`, in any case and with spaces around
+    /// it: a scan over the few codes a ruleset names, with no allocation or
+    /// hashing per item (the declared value of most items has a currency).
+    pub fn currency_rate(&self, code: &str) -> Option<f64> {
+        let code = code.trim();
+        self.currency.iter().find(|(k, _)| k.len() == code.len() && k.eq_ignore_ascii_case(code)).map(|&(_, r)| r)
+    }
 }
 
 /// Canonical key for a party name: normalised, company suffixes and
@@ -1146,7 +1158,11 @@ pub(crate) fn compile(rs: &Ruleset) -> Result<Compiled, RulesetError> {
         scoring,
         prone_mask,
         policy,
-        currency,
+        currency: {
+            let mut v: Vec<(String, f64)> = currency.into_iter().collect();
+            v.sort_by(|a, b| a.0.cmp(&b.0));
+            v
+        },
         warnings,
     })
 }

@@ -554,10 +554,8 @@ impl Engine {
         }
 
         // Rules over other evidence.
-        let unit_usd = item.unit_value().and_then(|v| {
-            let cur = item.currency.as_deref().unwrap_or("USD").trim().to_ascii_uppercase();
-            c.currency.get(&cur).map(|r| v * r)
-        });
+        let unit_usd =
+            item.unit_value().and_then(|v| c.currency_rate(item.currency.as_deref().unwrap_or("USD")).map(|r| v * r));
         if item.unit_value().is_some() && unit_usd.is_none() {
             reasons.push(format!(
                 "currency `{}` has no rate in the ruleset: price not checked",
@@ -1527,6 +1525,33 @@ mod nesting {
             dropped += want.iter().filter(|&&k| !k).count();
         }
         assert!(kept > 10_000 && dropped > 10_000, "{kept} kept, {dropped} dropped");
+    }
+}
+
+#[cfg(test)]
+mod currency {
+    use super::*;
+
+    fn rules(e: &Engine, currency: &str) -> (Vec<String>, Vec<String>) {
+        let it = Item::new("1", "朗格 手表 watch").with_value(300.0, currency);
+        let v = e.scan(&it);
+        (v.rules.iter().map(|r| r.id.clone()).collect(), v.reasons)
+    }
+
+    /// A currency code is matched in any case and with spaces around it
+    /// (no per-item upper-casing), and an unknown one is said so.
+    #[test]
+    fn codes_in_any_case_and_unknown_ones() {
+        let e = Engine::from_ruleset(&Ruleset::default_ruleset().unwrap()).unwrap();
+        let (want, _) = rules(&e, "CNY");
+        assert!(want.iter().any(|r| r == "price-implausible"), "{want:?}");
+        for code in ["cny", " Cny ", "CNY\t"] {
+            assert_eq!(rules(&e, code).0, want, "{code:?}");
+        }
+        assert!(rules(&e, "usd").0.iter().any(|r| r == "price-implausible"));
+        let (got, reasons) = rules(&e, "XYZ");
+        assert!(!got.iter().any(|r| r == "price-implausible"), "{got:?}");
+        assert!(reasons.iter().any(|r| r.contains("currency `XYZ` has no rate")), "{reasons:?}");
     }
 }
 

@@ -16,7 +16,7 @@ B=$1; T=$2; P=$3/iprscreen; M=$4; N=${5:-20000}
 W=$(mktemp -d)
 head -n 1 "$P/items.jsonl" > "$W/p1.jsonl"; head -n "$N" "$P/items.jsonl" > "$W/pN.jsonl"
 head -n 2 "$M" > "$W/m1.csv"; head -n $((N + 1)) "$M" > "$W/mN.csv"
-run() { valgrind --tool=callgrind --callgrind-out-file="/tmp/cg-$T-$1.out" "$B" scan --no-progress --threads 1 -o /dev/null "${@:2}" 2>&1 | awk '/Collected/ {print $4}'; }
+run() { setarch x86_64 -R valgrind --tool=callgrind --callgrind-out-file="/tmp/cg-$T-$1.out" "$B" scan --no-progress --threads 1 -o /dev/null "${@:2}" 2>&1 | awk '/Collected/ {print $4}'; }
 a=$(run p1 --registry "$P/registry.csv" --registry-only "$W/p1.jsonl")
 b=$(run pN --registry "$P/registry.csv" --registry-only "$W/pN.jsonl")
 c=$(run m1 "$W/m1.csv"); d=$(run mN "$W/mN.csv")
