@@ -1069,8 +1069,14 @@ pub(crate) fn compile(rs: &Ruleset) -> Result<Compiled, RulesetError> {
     };
     let ascii = || b.patterns.iter().enumerate().filter(|(_, p)| p.text.is_ascii() && !p.text.is_empty());
     let words = (!b.patterns.is_empty()).then(|| {
-        crate::words::WordIndex::new(
-            ascii().filter(|(_, p)| !p.targets.iter().any(gate)).map(|(i, p)| (i as u32, p.text.as_str())),
+        // A pattern standing only for a category word is counted by category
+        // straight from the lookup.
+        let word_cat = |p: &Pattern| match p.targets[..] {
+            [Target::Word { cat }] => Some(cat),
+            _ => None,
+        };
+        crate::words::WordIndex::with_categories(
+            ascii().filter(|(_, p)| !p.targets.iter().any(gate)).map(|(i, p)| (i as u32, p.text.as_str(), word_cat(p))),
         )
     });
     let substrings = crate::words::Substrings::new(

@@ -916,8 +916,19 @@ impl Engine {
         s.runs.clear();
         let mut star = false;
         if let Some(w) = words {
-            let hits = &mut s.hits;
-            star = w.find(bytes, &mut s.runs, |pat, start, end| hits.push(RawHit { pat, start, end }));
+            let (hits, cats, first) = (&mut s.hits, &mut s.words, &mut s.word_first);
+            star = w.find(
+                bytes,
+                &mut s.runs,
+                |pat, start, end| hits.push(RawHit { pat, start, end }),
+                // A category word: counted here, as the loop below would.
+                |cat, start| {
+                    if field == 0 {
+                        cats[cat as usize] += 1;
+                        first[cat as usize] = first[cat as usize].min(start);
+                    }
+                },
+            );
             // The walk's order: by end, the longer match first (one word per
             // hit is in that order already).
             if !s.hits.is_sorted_by_key(|h| (h.end, h.start)) {
@@ -1569,10 +1580,17 @@ mod word_lookup {
         (Engine::from_ruleset(rs).unwrap(), Engine { inner: Arc::new(walk), seed: 0, state: None })
     }
 
+    /// What one field's matching found.
+    type Found = (Vec<RawHit>, Vec<u32>, [u16; 9], [usize; 9]);
+
     /// The literal hits and regex gates, but on ASCII text not the gates of
-    /// regexes that need non-ASCII text (left out there: they are skipped).
-    fn hits(e: &Engine, s: &mut Scratch, text: &str) -> (Vec<RawHit>, Vec<u32>) {
+    /// regexes that need non-ASCII text (left out there: they are skipped);
+    /// and the category words, by category (the word lookup counts patterns
+    /// that are only a category word without making a hit of them).
+    fn hits(e: &Engine, s: &mut Scratch, text: &str) -> Found {
         s.gates.clear();
+        s.words = [0; 9];
+        s.word_first = [usize::MAX; 9];
         e.match_field(s, 0, text);
         let c = &e.inner;
         let skipped = |t: &Target| match *t {
@@ -1581,9 +1599,11 @@ mod word_lookup {
             }
             _ => false,
         };
-        let hits = s.hits.iter().filter(|h| !c.patterns[h.pat as usize].targets.iter().all(skipped));
+        let word_only = |h: &&RawHit| matches!(c.patterns[h.pat as usize].targets[..], [Target::Word { .. }]);
+        let hits =
+            s.hits.iter().filter(|h| !c.patterns[h.pat as usize].targets.iter().all(skipped)).filter(|h| !word_only(h));
         let gates = s.gates.iter().filter(|&&rule| !skipped(&Target::Gate { rule }));
-        (hits.copied().collect(), gates.copied().collect())
+        (hits.copied().collect(), gates.copied().collect(), s.words, s.word_first)
     }
 
     fn check(words: &Engine, walk: &Engine, texts: impl IntoIterator<Item = String>) -> usize {
@@ -1727,7 +1747,7 @@ mod word_lookup {
                 continue;
             }
             s.runs.clear();
-            let star = words.find(t.as_bytes(), &mut s.runs, |_, _, _| {});
+            let star = words.find(t.as_bytes(), &mut s.runs, |_, _, _| {}, |_, _| {});
             let nothing = c.fuzzy.nothing_in(&mut s.fuzzy_scratch, t.as_bytes(), &s.runs, star);
             s.fuzzy_hits.clear();
             c.fuzzy.find(&mut s.fuzzy_scratch, &t, &mut s.fuzzy_hits);

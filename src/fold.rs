@@ -594,6 +594,8 @@ mod tests {
             "g",
             "ab",
             "香奈儿",
+            "나이키",
+            "а",
             "é",
             "ｎ",
             "\u{200b}",
@@ -662,14 +664,14 @@ mod tests {
             "n1ke",
             "a b c",
         ];
-        let idx = crate::words::WordIndex::new(std::iter::empty());
+        let idx = crate::words::WordIndex::with_categories(std::iter::empty());
         let mut next = crate::test_rng(0x51_7cc1_b727_220a);
         let (mut yes, mut runs) = (0, Vec::new());
         for _ in 0..200_000 {
             let t: String = (0..1 + next(8)).map(|_| parts[next(parts.len())]).collect();
             let lower = t.to_ascii_lowercase();
             runs.clear();
-            idx.find(lower.as_bytes(), &mut runs, |_, _, _| {});
+            idx.find(lower.as_bytes(), &mut runs, |_, _, _| {}, |_, _| {});
             let want = needs_fold_reference(&t);
             assert_eq!(needs_fold_runs(lower.as_bytes(), &runs), want, "{t:?}");
             yes += want as usize;

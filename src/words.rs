@@ -36,9 +36,50 @@ struct Entry {
     pat: u32,
     /// Whether a longer literal continues this text with more runs.
     more: bool,
+    /// What the text after this one must open with for some longer
+    /// literal to continue it ([`cont_bits`] of each continuation): most
+    /// words that open a multi-word name (`new`, `cotton`) are followed by
+    /// other words, and this stops the lookup of the longer text there.
+    cont: u64,
+    /// The category of a pattern that is only a category word, or
+    /// `NO_CAT`: reported by category, not as a hit (most words of a title
+    /// that match anything are category words).
+    cat: u8,
 }
 
 const NONE: u32 = u32::MAX;
+const NO_CAT: u8 = u8::MAX;
+
+/// The bits a continuation opening with `rest` sets: one for its first
+/// byte (bits 0–31), and one for its first two bytes (bits 32–62), or bit
+/// 63 when it has a single byte (then only the first byte is checked).
+#[inline]
+fn cont_bits(rest: &[u8]) -> u64 {
+    let two = match rest.get(1) {
+        Some(&c) => pair_bit(rest[0], c),
+        None => 1 << 63,
+    };
+    1 << (rest[0] & 31) | two
+}
+
+#[inline]
+fn pair_bit(a: u8, b: u8) -> u64 {
+    1 << (32 + u32::from(a.wrapping_mul(7) ^ b) % 31)
+}
+
+/// Whether `cont` allows a continuation at `b[end..]` (never false for a
+/// real one).
+#[inline]
+fn may_continue(cont: u64, b: &[u8], end: usize) -> bool {
+    let Some(&x) = b.get(end) else { return false };
+    if cont & 1 << (x & 31) == 0 {
+        return false;
+    }
+    if cont >> 63 != 0 {
+        return true;
+    }
+    b.get(end + 1).is_some_and(|&y| cont & pair_bit(x, y) != 0)
+}
 
 /// The end of the run starting at `i`: letters, digits, or one other byte.
 #[inline]
@@ -60,21 +101,36 @@ fn run_end(b: &[u8], i: usize) -> usize {
 impl WordIndex {
     /// Index the given `(pattern id, text)` pairs: unique ASCII texts (an
     /// empty one is skipped).
+    #[cfg(test)]
     pub(crate) fn new<'a>(patterns: impl IntoIterator<Item = (u32, &'a str)>) -> WordIndex {
+        WordIndex::with_categories(patterns.into_iter().map(|(p, t)| (p, t, None)))
+    }
+
+    /// Index `(pattern id, text, category)` triples: unique ASCII texts (an
+    /// empty one is skipped); a pattern with a category stands only for a
+    /// category word of it and is reported through `find`'s `word`.
+    pub(crate) fn with_categories<'a>(patterns: impl IntoIterator<Item = (u32, &'a str, Option<u8>)>) -> WordIndex {
         let mut by_text: std::collections::HashMap<&'a [u8], usize> = std::collections::HashMap::new();
         let mut entries: Vec<Entry> = Vec::new();
         let mut arena = Vec::new();
         let mut texts: Vec<&'a [u8]> = Vec::new();
         let mut entry = |key: &'a [u8], entries: &mut Vec<Entry>, arena: &mut Vec<u8>| -> usize {
             *by_text.entry(key).or_insert_with(|| {
-                entries.push(Entry { off: arena.len() as u32, len: key.len() as u32, pat: NONE, more: false });
+                entries.push(Entry {
+                    off: arena.len() as u32,
+                    len: key.len() as u32,
+                    pat: NONE,
+                    more: false,
+                    cont: 0,
+                    cat: NO_CAT,
+                });
                 arena.extend_from_slice(key);
                 texts.push(key);
                 entries.len() - 1
             })
         };
         let mut opens = [false; 256];
-        for (pat, text) in patterns {
+        for (pat, text, cat) in patterns {
             let b = text.as_bytes();
             let Some(&first) = b.first() else { continue };
             if !first.is_ascii_alphanumeric() {
@@ -88,11 +144,13 @@ impl WordIndex {
                 }
                 let k = entry(&b[..e], &mut entries, &mut arena);
                 entries[k].more = true;
+                entries[k].cont |= cont_bits(&b[e..]);
                 i = e;
             }
             let k = entry(b, &mut entries, &mut arena);
             debug_assert_eq!(entries[k].pat, NONE, "duplicate pattern text");
             entries[k].pat = pat;
+            entries[k].cat = cat.filter(|&c| c != NO_CAT).unwrap_or(NO_CAT);
         }
         let size = (entries.len() * 2).next_power_of_two().max(16);
         let mut slots = vec![0u64; size];
@@ -133,12 +191,20 @@ impl WordIndex {
     }
 
     /// Call `hit(pattern, start, end)` for every literal in the ASCII text
-    /// `b` that starts and ends at run edges, by start, then by length. Each
+    /// `b` that starts and ends at run edges, by start, then by length, and
+    /// `word(category, start)` instead for a pattern that is only a
+    /// category word. Each
     /// run of letters or digits is pushed to `runs` with its [`set_hash`]
     /// (the misspelling matcher reuses them). Returns whether the text holds
     /// a `*` (a masked name for the misspelling matcher).
     #[inline]
-    pub(crate) fn find(&self, b: &[u8], runs: &mut Vec<Run>, mut hit: impl FnMut(u32, usize, usize)) -> bool {
+    pub(crate) fn find(
+        &self,
+        b: &[u8],
+        runs: &mut Vec<Run>,
+        mut hit: impl FnMut(u32, usize, usize),
+        mut word: impl FnMut(u8, usize),
+    ) -> bool {
         let mut star = false;
         let mut i = 0;
         while i < b.len() {
@@ -158,10 +224,12 @@ impl WordIndex {
             let mut end = first;
             let mut found = self.get(&b[i..end], h);
             while let Some(e) = found {
-                if e.pat != NONE {
+                if e.cat != NO_CAT {
+                    word(e.cat, i);
+                } else if e.pat != NONE {
                     hit(e.pat, i, end);
                 }
-                if !e.more || end == b.len() {
+                if !e.more || !may_continue(e.cont, b, end) {
                     break;
                 }
                 end = run_end(b, end);
@@ -286,7 +354,7 @@ mod tests {
     fn hits(idx: &WordIndex, text: &str) -> Vec<(u32, usize, usize)> {
         let mut v = Vec::new();
         let mut runs = Vec::new();
-        let star = idx.find(text.as_bytes(), &mut runs, |p, s, e| v.push((p, s, e)));
+        let star = idx.find(text.as_bytes(), &mut runs, |p, s, e| v.push((p, s, e)), |_, _| unreachable!());
         assert_eq!(star, text.contains('*'));
         // Every run of letters or digits, hashed.
         let want: Vec<&str> = text.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()).collect();
