@@ -79,46 +79,73 @@ fn hash(s: &[u8]) -> u64 {
 
 /// Hash of a token for the word sets (everyday words, name words, the miss
 /// cache): a few wide reads instead of a multiply per byte (as in wyhash).
-/// The deletion map keeps the polynomial [`hash`], whose prefix and suffix
+/// A key of up to 8 bytes is read as one zero-padded number, so a run can
+/// also be hashed in place with one masked read ([`set_hash_in`]). The
+/// deletion map keeps the polynomial [`hash`], whose prefix and suffix
 /// parts give every deletion's hash in O(1).
 #[inline]
 pub(crate) fn set_hash(k: &[u8]) -> u64 {
-    #[inline]
-    fn r64(k: &[u8], i: usize) -> u64 {
-        u64::from_le_bytes(k[i..i + 8].try_into().unwrap_or([0; 8]))
-    }
-    #[inline]
-    fn r32(k: &[u8], i: usize) -> u64 {
-        u32::from_le_bytes(k[i..i + 4].try_into().unwrap_or([0; 4])) as u64
-    }
-    #[inline]
-    fn mum(a: u64, b: u64) -> u64 {
-        let r = (a as u128).wrapping_mul(b as u128);
-        (r as u64) ^ ((r >> 64) as u64)
-    }
-    const P0: u64 = 0xa076_1d64_78bd_642f;
-    const P1: u64 = 0xe703_7ed1_a0b4_28db;
     let n = k.len();
-    let mut seed = P0 ^ (n as u64);
-    let (a, b) = if n <= 16 {
-        if n >= 8 {
-            (r64(k, 0), r64(k, n - 8))
-        } else if n >= 4 {
-            (r32(k, 0) << 32 | r32(k, n - 4), 0)
+    if n <= 8 {
+        // The bytes at their places of a little-endian number: two
+        // overlapping reads, or the first, middle and last byte.
+        let a = if n >= 4 {
+            r32(k, 0) | r32(k, n - 4) << (8 * (n - 4))
         } else if n > 0 {
-            (((k[0] as u64) << 16) | ((k[n / 2] as u64) << 8) | k[n - 1] as u64, 0)
+            k[0] as u64 | (k[n / 2] as u64) << (8 * (n / 2)) | (k[n - 1] as u64) << (8 * (n - 1))
         } else {
-            (0, 0)
-        }
+            0
+        };
+        return short_hash(a, n);
+    }
+    let mut seed = SEED0 ^ (n as u64);
+    let (a, b) = if n <= 16 {
+        (r64(k, 0), r64(k, n - 8))
     } else {
         let mut i = 0;
         while n - i > 16 {
-            seed = mum(r64(k, i) ^ P1, r64(k, i + 8) ^ seed);
+            seed = mum(r64(k, i) ^ SEED1, r64(k, i + 8) ^ seed);
             i += 16;
         }
         (r64(k, n - 16), r64(k, n - 8))
     };
-    mum(P1 ^ (n as u64), mum(a ^ P1, b ^ seed))
+    mum(SEED1 ^ (n as u64), mum(a ^ SEED1, b ^ seed))
+}
+
+/// [`set_hash`] of `b[i..e]`, a run inside a longer text: one read of the
+/// eight bytes from `i`, masked to the run, when they are in the text.
+#[inline]
+pub(crate) fn set_hash_in(b: &[u8], i: usize, e: usize) -> u64 {
+    let n = e - i;
+    if n.wrapping_sub(1) < 8 && i + 8 <= b.len() {
+        return short_hash(r64(b, i) & (u64::MAX >> (64 - 8 * n)), n);
+    }
+    set_hash(&b[i..e])
+}
+
+const SEED0: u64 = 0xa076_1d64_78bd_642f;
+const SEED1: u64 = 0xe703_7ed1_a0b4_28db;
+
+/// [`set_hash`] of a key of `n` ≤ 8 bytes read as the number `a`.
+#[inline]
+fn short_hash(a: u64, n: usize) -> u64 {
+    mum(SEED1 ^ (n as u64), mum(a ^ SEED1, SEED0 ^ (n as u64)))
+}
+
+#[inline]
+fn r64(k: &[u8], i: usize) -> u64 {
+    u64::from_le_bytes(k[i..i + 8].try_into().unwrap_or([0; 8]))
+}
+
+#[inline]
+fn r32(k: &[u8], i: usize) -> u64 {
+    u32::from_le_bytes(k[i..i + 4].try_into().unwrap_or([0; 4])) as u64
+}
+
+#[inline]
+fn mum(a: u64, b: u64) -> u64 {
+    let r = (a as u128).wrapping_mul(b as u128);
+    (r as u64) ^ ((r >> 64) as u64)
 }
 
 /// One indexed key: a whole name, or one word of a multi-word name.
@@ -497,7 +524,7 @@ impl FuzzyIndex {
                 r.hash
             } else {
                 (en, k) = token_end(k - 1);
-                set_hash(&text[st..en])
+                set_hash_in(text, st, en)
             };
             let prev = prev_hash.replace(th);
             // Known misses first: most words of a manifest repeat.
@@ -518,7 +545,7 @@ impl FuzzyIndex {
                     if j == k + 1 {
                         runs[k].hash
                     } else {
-                        set_hash(&text[runs[k].start as usize..e])
+                        set_hash_in(text, runs[k].start as usize, e)
                     }
                 };
                 if !(prev.is_some_and(near) || (k < n && near(next()))) {
@@ -818,6 +845,27 @@ pub(crate) const WORDS: &str = include_str!("fuzzy_words.txt");
 mod tests {
     use super::*;
     use crate::ruleset::AliasKind;
+
+    /// A run hashed in place (one masked read) hashes as the run on its
+    /// own, at every position and length, and short keys stay apart.
+    #[test]
+    fn set_hash_in_place_and_short_keys() {
+        let mut next = crate::test_rng(0x2545_f491_4f6c_dd1d);
+        let mut seen = std::collections::HashMap::new();
+        for _ in 0..2_000 {
+            let text: Vec<u8> = (0..next(40)).map(|_| b"ab z09-"[next(7)]).collect();
+            for i in 0..=text.len() {
+                for e in i..=text.len() {
+                    let h = set_hash(&text[i..e]);
+                    assert_eq!(set_hash_in(&text, i, e), h, "{:?}", &text[i..e]);
+                    if let Some(other) = seen.insert(h, text[i..e].to_vec()) {
+                        assert_eq!(other, &text[i..e], "two keys with one hash");
+                    }
+                }
+            }
+        }
+        assert!(seen.len() > 100_000, "{}", seen.len());
+    }
 
     fn t(mark: u32) -> Target {
         Target::Mark { mark, kind: AliasKind::Name, weight: 0.45, is_name: true, script: false, masked: false }

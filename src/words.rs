@@ -13,7 +13,7 @@
 //! check, in the automaton's order once sorted by (end, start) (tested
 //! against the automaton in the engine's tests).
 
-use crate::fuzzy::set_hash;
+use crate::fuzzy::{set_hash, set_hash_in};
 
 /// The table of whole-word literals and of their run prefixes.
 pub(crate) struct WordIndex {
@@ -217,7 +217,7 @@ impl WordIndex {
                 }
             }
             let first = run_end(b, i);
-            let h = set_hash(&b[i..first]);
+            let h = set_hash_in(b, i, first);
             if alnum {
                 runs.push(Run { start: i as u32, end: first as u32, hash: h });
             }
@@ -233,7 +233,7 @@ impl WordIndex {
                     break;
                 }
                 end = run_end(b, end);
-                found = self.get(&b[i..end], set_hash(&b[i..end]));
+                found = self.get(&b[i..end], set_hash_in(b, i, end));
             }
             // The usual separator, one space before the next word, without a
             // turn of the loop (when no literal opens with a space).
