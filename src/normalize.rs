@@ -167,6 +167,23 @@ fn is_stable(c: char) -> bool {
     matches!(c, '\u{4E00}'..='\u{9FFF}' | '\u{AC00}'..='\u{D7A3}' | '\u{3400}'..='\u{4DBF}')
 }
 
+/// The length of the character a byte opens when that character never
+/// changes under normalisation and needs no decoding to know it: 1 for
+/// ASCII, 3 for the lead bytes of U+5000–U+9FFF and U+B000–U+CFFF; else 0.
+static STABLE_STEP: [u8; 256] = {
+    let mut t = [0; 256];
+    let mut i = 0;
+    while i < 256 {
+        t[i] = match i as u8 {
+            0..=0x7F => 1,
+            0xE5..=0xE9 | 0xEB..=0xEC => 3,
+            _ => 0,
+        };
+        i += 1;
+    }
+    t
+};
+
 /// Whether any character of a non-ASCII text changes under normalisation
 /// (other than ASCII lower-casing, which keeps offsets).
 fn needs_folding(s: &str) -> bool {
@@ -175,13 +192,11 @@ fn needs_folding(s: &str) -> bool {
     while i < b.len() {
         let x = b[i];
         // ASCII, and the lead bytes of U+5000–U+9FFF and U+B000–U+CFFF
-        // (all CJK ideographs or Hangul syllables, so stable): no decoding.
-        if x < 0x80 {
-            i += 1;
-            continue;
-        }
-        if (0xE5..=0xE9).contains(&x) || (0xEB..=0xEC).contains(&x) {
-            i += 3;
+        // (all CJK ideographs or Hangul syllables, so stable): no decoding,
+        // one table read a step (no branch on which of the two it is).
+        let stable = STABLE_STEP[x as usize];
+        if stable != 0 {
+            i += stable as usize;
             continue;
         }
         let Some(c) = s.get(i..).and_then(|t| t.chars().next()) else { return true };
