@@ -189,6 +189,18 @@ pub fn needs_fold(text: &str) -> bool {
                 Some(next) => i = next,
                 None => return true,
             }
+            // The CJK and Hangul characters and spaces that follow (most of
+            // a Chinese or Korean title), one table read a step: no token
+            // is open (`tok_len` is 0), so a space only ends a run of
+            // one-character tokens.
+            while i < n {
+                let step = CJK_OR_SPACE[b[i] as usize];
+                if step == 0 {
+                    break;
+                }
+                single_run *= u32::from(step != 1);
+                i += step as usize;
+            }
             continue;
         }
         if x == b' ' {
@@ -217,6 +229,24 @@ pub fn needs_fold(text: &str) -> bool {
     }
     false
 }
+
+/// 3 at the lead byte of a CJK ideograph or Hangul syllable (as
+/// [`non_ascii_step`] skips it), 1 at a space, 0 elsewhere.
+static CJK_OR_SPACE: [u8; 256] = {
+    let mut t = [0; 256];
+    let mut i = 0;
+    while i < 256 {
+        t[i] = if crate::normalize::is_cjk_hangul_lead(i as u8) {
+            3
+        } else if i as u8 == b' ' {
+            1
+        } else {
+            0
+        };
+        i += 1;
+    }
+    t
+};
 
 /// The byte after the non-ASCII character at `text[i..]`, or `None` when
 /// that character is a homoglyph or an invisible one (the folded view is
