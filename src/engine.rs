@@ -909,6 +909,15 @@ impl Engine {
                 }
                 continue;
             }
+            // A pattern that is only a category word is counted here (as
+            // the word lookup does), not kept for the loops over targets.
+            if let [Target::Word { cat }] = p.targets[..] {
+                if field == 0 {
+                    s.words[cat as usize] += 1;
+                    s.word_first[cat as usize] = s.word_first[cat as usize].min(h.start);
+                }
+                continue;
+            }
             s.hits[kept] = h;
             kept += 1;
         }
