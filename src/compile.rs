@@ -132,6 +132,17 @@ pub(crate) struct Pattern {
     pub last: char,
 }
 
+impl Pattern {
+    /// The category of a pattern that stands only for a category word:
+    /// such hits are counted by category and not kept as hits.
+    pub fn word_only(&self) -> Option<u8> {
+        match self.targets[..] {
+            [Target::Word { cat }] => Some(cat),
+            _ => None,
+        }
+    }
+}
+
 /// The literal automaton (a newtype so `Compiled` can derive `Debug`).
 pub(crate) struct Literals(pub DoubleArrayAhoCorasick<u32>);
 
@@ -1071,12 +1082,10 @@ pub(crate) fn compile(rs: &Ruleset) -> Result<Compiled, RulesetError> {
     let words = (!b.patterns.is_empty()).then(|| {
         // A pattern standing only for a category word is counted by category
         // straight from the lookup.
-        let word_cat = |p: &Pattern| match p.targets[..] {
-            [Target::Word { cat }] => Some(cat),
-            _ => None,
-        };
         crate::words::WordIndex::with_categories(
-            ascii().filter(|(_, p)| !p.targets.iter().any(gate)).map(|(i, p)| (i as u32, p.text.as_str(), word_cat(p))),
+            ascii()
+                .filter(|(_, p)| !p.targets.iter().any(gate))
+                .map(|(i, p)| (i as u32, p.text.as_str(), p.word_only())),
         )
     });
     let substrings = crate::words::Substrings::new(

@@ -911,10 +911,9 @@ impl Engine {
             }
             // A pattern that is only a category word is counted here (as
             // the word lookup does), not kept for the loops over targets.
-            if let [Target::Word { cat }] = p.targets[..] {
+            if let Some(cat) = p.word_only() {
                 if field == 0 {
-                    s.words[cat as usize] += 1;
-                    s.word_first[cat as usize] = s.word_first[cat as usize].min(h.start);
+                    count_word(&mut s.words, &mut s.word_first, cat, h.start);
                 }
                 continue;
             }
@@ -933,8 +932,7 @@ impl Engine {
                 // A category word: counted here, as the loop below would.
                 |cat, start| {
                     if field == 0 {
-                        cats[cat as usize] += 1;
-                        first[cat as usize] = first[cat as usize].min(start);
+                        count_word(cats, first, cat, start);
                     }
                 },
             );
@@ -965,10 +963,7 @@ impl Engine {
                     Target::CompatAccessory => accessory = accessory.min(h.start),
                     Target::CompatCover => s.covers.push(h.start),
                     Target::FoldTrigger => joined_name = true,
-                    Target::Word { cat } if field == 0 => {
-                        s.words[cat as usize] += 1;
-                        s.word_first[cat as usize] = s.word_first[cat as usize].min(h.start);
-                    }
+                    Target::Word { cat } if field == 0 => count_word(&mut s.words, &mut s.word_first, cat, h.start),
                     _ => {}
                 }
             }
@@ -1356,6 +1351,15 @@ fn only_words(gap: &str, allowed: &[&str]) -> bool {
         .all(|w| allowed.contains(&w))
 }
 
+/// Count a category word of category `cat` starting at `start` (the
+/// category is taken from the words a description holds most, first seen
+/// first on a tie).
+#[inline]
+fn count_word(words: &mut [u16; 9], first: &mut [usize; 9], cat: u8, start: usize) {
+    words[cat as usize] += 1;
+    first[cat as usize] = first[cat as usize].min(start);
+}
+
 /// Character positions of a byte span (identity for ASCII text).
 fn char_pos(text: &str, start: usize, end: usize) -> (usize, usize) {
     let cs = text[..start].chars().count();
@@ -1608,9 +1612,11 @@ mod word_lookup {
             }
             _ => false,
         };
-        let word_only = |h: &&RawHit| matches!(c.patterns[h.pat as usize].targets[..], [Target::Word { .. }]);
-        let hits =
-            s.hits.iter().filter(|h| !c.patterns[h.pat as usize].targets.iter().all(skipped)).filter(|h| !word_only(h));
+        let hits = s
+            .hits
+            .iter()
+            .filter(|h| !c.patterns[h.pat as usize].targets.iter().all(skipped))
+            .filter(|h| c.patterns[h.pat as usize].word_only().is_none());
         let gates = s.gates.iter().filter(|&&rule| !skipped(&Target::Gate { rule }));
         (hits.copied().collect(), gates.copied().collect(), s.words, s.word_first)
     }

@@ -34,12 +34,11 @@ struct Entry {
     len: u32,
     /// The automaton pattern with this text, or `NONE` for a prefix only.
     pat: u32,
-    /// Whether a longer literal continues this text with more runs.
-    more: bool,
     /// What the text after this one must open with for some longer
-    /// literal to continue it ([`cont_bits`] of each continuation): most
-    /// words that open a multi-word name (`new`, `cotton`) are followed by
-    /// other words, and this stops the lookup of the longer text there.
+    /// literal to continue it ([`cont_bits`] of each continuation; 0 when
+    /// none does): most words that open a multi-word name (`new`,
+    /// `cotton`) are followed by other words, and this stops the lookup of
+    /// the longer text there.
     cont: u64,
     /// The category of a pattern that is only a category word, or
     /// `NO_CAT`: reported by category, not as a hit (most words of a title
@@ -116,14 +115,7 @@ impl WordIndex {
         let mut texts: Vec<&'a [u8]> = Vec::new();
         let mut entry = |key: &'a [u8], entries: &mut Vec<Entry>, arena: &mut Vec<u8>| -> usize {
             *by_text.entry(key).or_insert_with(|| {
-                entries.push(Entry {
-                    off: arena.len() as u32,
-                    len: key.len() as u32,
-                    pat: NONE,
-                    more: false,
-                    cont: 0,
-                    cat: NO_CAT,
-                });
+                entries.push(Entry { off: arena.len() as u32, len: key.len() as u32, pat: NONE, cont: 0, cat: NO_CAT });
                 arena.extend_from_slice(key);
                 texts.push(key);
                 entries.len() - 1
@@ -143,14 +135,13 @@ impl WordIndex {
                     break;
                 }
                 let k = entry(&b[..e], &mut entries, &mut arena);
-                entries[k].more = true;
                 entries[k].cont |= cont_bits(&b[e..]);
                 i = e;
             }
             let k = entry(b, &mut entries, &mut arena);
             debug_assert_eq!(entries[k].pat, NONE, "duplicate pattern text");
             entries[k].pat = pat;
-            entries[k].cat = cat.filter(|&c| c != NO_CAT).unwrap_or(NO_CAT);
+            entries[k].cat = cat.unwrap_or(NO_CAT);
         }
         let size = (entries.len() * 2).next_power_of_two().max(16);
         let mut slots = vec![0u64; size];
@@ -193,9 +184,8 @@ impl WordIndex {
     /// Call `hit(pattern, start, end)` for every literal in the ASCII text
     /// `b` that starts and ends at run edges, by start, then by length, and
     /// `word(category, start)` instead for a pattern that is only a
-    /// category word. Each
-    /// run of letters or digits is pushed to `runs` with its [`set_hash`]
-    /// (the misspelling matcher reuses them). Returns whether the text holds
+    /// category word. Each run of letters or digits is pushed to `runs`
+    /// with its [`set_hash`] (the misspelling matcher reuses them). Returns whether the text holds
     /// a `*` (a masked name for the misspelling matcher).
     #[inline]
     pub(crate) fn find(
@@ -229,7 +219,7 @@ impl WordIndex {
                 } else if e.pat != NONE {
                     hit(e.pat, i, end);
                 }
-                if !e.more || !may_continue(e.cont, b, end) {
+                if !may_continue(e.cont, b, end) {
                     break;
                 }
                 end = run_end(b, end);
