@@ -95,6 +95,10 @@ pub(crate) enum Target {
         script: bool,
         /// A masked form (`香*`) generated from a Chinese name.
         masked: bool,
+        /// Categories on whose goods the alias is a generic word (a goods
+        /// word of that category, `laptop`; all for a function word,
+        /// `with`): there it is a brand only where listings write brands.
+        generic: u16,
     },
     Term {
         rule: u32,
@@ -255,11 +259,28 @@ struct Builder<'a> {
     fuzzy: crate::fuzzy::FuzzyIndex,
 }
 
+/// English function words. A mark spelt like one (brands `WITH`, `AND`
+/// exist), or like a goods word of the item's category (`laptop` on a
+/// laptop), is a brand only where listings write brands: the brand field
+/// or the start of the description. Mid-title it is the word (`kurta with
+/// palazzos`, `dell inspiron laptop`); no class gate can tell, since the
+/// word describes the very goods. A goods word of another category stays
+/// a mark (`TOPS` on writing pads).
+pub(crate) const FUNCTION_WORDS: &[&str] = &[
+    "a", "about", "after", "all", "also", "an", "and", "any", "are", "as", "at", "be", "been", "before", "between",
+    "both", "but", "by", "can", "do", "does", "down", "each", "every", "for", "from", "has", "have", "he", "her",
+    "here", "his", "how", "i", "if", "in", "into", "is", "it", "its", "just", "me", "more", "most", "my", "no", "nor",
+    "not", "of", "off", "on", "one", "only", "onto", "or", "our", "out", "over", "per", "she", "so", "some", "than",
+    "that", "the", "their", "them", "then", "there", "these", "they", "this", "those", "to", "too", "under", "until",
+    "up", "upon", "us", "very", "was", "we", "were", "what", "when", "where", "which", "while", "who", "why", "will",
+    "with", "within", "without", "you", "your",
+];
+
 /// The same target, marked as matched through the other Chinese script.
 fn script_variant(t: Target) -> Target {
     match t {
-        Target::Mark { mark, kind, weight, is_name, masked, .. } => {
-            Target::Mark { mark, kind, weight, is_name, script: true, masked }
+        Target::Mark { mark, kind, weight, is_name, masked, generic, .. } => {
+            Target::Mark { mark, kind, weight, is_name, script: true, masked, generic }
         }
         other => other,
     }
@@ -542,6 +563,9 @@ pub(crate) fn compile(rs: &Ruleset) -> Result<Compiled, RulesetError> {
     // --- categories -------------------------------------------------------
     let mut hs: HashMap<u64, u8, std::hash::BuildHasherDefault<crate::fuzzy::IdHasher>> = HashMap::default();
     let mut nice_to_cats: HashMap<u32, u16> = HashMap::new();
+    // Goods words and their categories: a mark spelt like one is generic
+    // there (`Target::Mark::generic`).
+    let mut goods_words: HashMap<String, u16> = HashMap::new();
     for (fi, f) in rs.files.iter().enumerate() {
         for c in &f.category {
             let Some(ci) = category_index(c.name.get_ref()) else {
@@ -566,6 +590,7 @@ pub(crate) fn compile(rs: &Ruleset) -> Result<Compiled, RulesetError> {
                 hs.insert(hs_key(digits.as_bytes()), ci);
             }
             for w in &c.words {
+                *goods_words.entry(normalize_pattern(w.get_ref())).or_default() |= 1 << ci;
                 if !b.literal(w.get_ref(), Target::Word { cat: ci }) {
                     b.diags.push(Diagnostic::error("E011", "empty word").at(b.loc(fi, w.span())));
                 }
@@ -704,7 +729,12 @@ pub(crate) fn compile(rs: &Ruleset) -> Result<Compiled, RulesetError> {
                     AliasKind::Nickname => scoring.mark_nickname,
                     AliasKind::Model => scoring.mark_model,
                 }) as f32;
-                let target = Target::Mark { mark: mi, kind, weight: w, is_name, script: false, masked: false };
+                let generic = if FUNCTION_WORDS.contains(&norm.as_str()) {
+                    u16::MAX
+                } else {
+                    goods_words.get(&norm).copied().unwrap_or(0)
+                };
+                let target = Target::Mark { mark: mi, kind, weight: w, is_name, script: false, masked: false, generic };
                 b.literal(text, target);
                 // Misspellings: names, aliases, nicknames and product lines,
                 // not abbreviations or ordinary-word aliases.
@@ -761,8 +791,15 @@ pub(crate) fn compile(rs: &Ruleset) -> Result<Compiled, RulesetError> {
         let weight = owners.iter().map(|(_, w)| *w).fold(0.0f32, f32::max) * scoring.fuzzy as f32;
         // Class-gated like an ordinary-word alias: `超闪~` (a decorative tilde)
         // on jewellery must not name SanDisk (闪迪).
-        let target =
-            Target::Mark { mark, kind: AliasKind::Ordinary, weight, is_name: false, script: false, masked: true };
+        let target = Target::Mark {
+            mark,
+            kind: AliasKind::Ordinary,
+            weight,
+            is_name: false,
+            script: false,
+            masked: true,
+            generic: 0,
+        };
         for mask in ['*', '~', '〜', '×', '○'] {
             let hidden = len - 1;
             let mut forms = vec![std::iter::once(first).chain(std::iter::repeat_n(mask, hidden)).collect::<String>()];

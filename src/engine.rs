@@ -93,6 +93,8 @@ struct Cand {
     /// Approximate (`Fuzzy`) or masked match; `None` for literal matches.
     how: Option<How>,
     compat: bool,
+    /// Categories where the alias is a generic word (`Target::Mark`).
+    generic: u16,
     /// Character positions in the normalised field (for windows).
     cstart: usize,
     cend: usize,
@@ -324,6 +326,24 @@ impl Engine {
                         format!(
                             "class gate: an ordinary-word alias counts only on goods of the mark's classes (Nice {}), not on {}",
                             m.classes_text,
+                            CATEGORIES[cat as usize]
+                        ),
+                    );
+                }
+                continue;
+            }
+            if cand.generic & cat_bit != 0 && !brand_place(cand.field, text, cand.orig.0) {
+                if let Some(t) = s.trace.as_mut() {
+                    t.cand(
+                        cand.field,
+                        format!("mark {}", m.id),
+                        text.get(cand.orig.0..cand.orig.1).unwrap_or(""),
+                        cand.orig,
+                        view_word(cand.view, cand.how),
+                        "dropped",
+                        format!(
+                            "generic-word guard: spelt like a function word or a goods word of {}, a brand only \
+                             in the brand field or opening the description",
                             CATEGORIES[cat as usize]
                         ),
                     );
@@ -972,7 +992,7 @@ impl Engine {
         for h in &s.hits {
             for t in &c.patterns[h.pat as usize].targets {
                 match *t {
-                    Target::Mark { mark, kind, weight, is_name, script, masked } => {
+                    Target::Mark { mark, kind, weight, is_name, script, masked, generic } => {
                         if let Some(&(gs, ge)) = s
                             .guards
                             .iter()
@@ -1019,6 +1039,7 @@ impl Engine {
                             view,
                             how: masked.then_some(How::Masked),
                             compat: false,
+                            generic,
                         });
                     }
                     Target::Term { rule } => {
@@ -1067,7 +1088,7 @@ impl Engine {
                     }
                     let orig = s.fold.to_original(m.start(), m.end());
                     for t in &p.targets {
-                        let Target::Mark { mark, kind, weight, is_name, .. } = *t else { continue };
+                        let Target::Mark { mark, kind, weight, is_name, generic, .. } = *t else { continue };
                         // Already found in the normalised view?
                         let known = s.cands[first_cand..]
                             .iter()
@@ -1108,6 +1129,7 @@ impl Engine {
                             view: View::Folded,
                             how: None,
                             compat: false,
+                            generic,
                         });
                     }
                 }
@@ -1122,7 +1144,7 @@ impl Engine {
             s.fuzzy_hits.clear();
             c.fuzzy.find(&mut s.fuzzy_scratch, norm, &mut s.fuzzy_hits);
             for fh in &s.fuzzy_hits {
-                let Target::Mark { mark, kind, weight, is_name, .. } = fh.target else { continue };
+                let Target::Mark { mark, kind, weight, is_name, generic, .. } = fh.target else { continue };
                 let (st, en) = (fh.start, fh.end);
                 if s.cands[first_cand..].iter().any(|c2| c2.start < en && st < c2.end) {
                     continue;
@@ -1160,6 +1182,7 @@ impl Engine {
                     view: if s.norm.is_identity() { View::Raw } else { View::Normalized },
                     how: Some(if fh.masked { How::Masked } else { How::Fuzzy }),
                     compat: false,
+                    generic,
                 });
             }
         }
@@ -1416,6 +1439,14 @@ fn outermost(cands: &[Cand]) -> Vec<bool> {
     keep
 }
 
+/// Whether a mark spelt like a generic word (`with`, `laptop`;
+/// `Target::Mark::generic`) stands where listings write brands: the brand
+/// field, or the start of the description (nothing alphanumeric before it:
+/// `WITH Women Leggings`, `【WITH】…`).
+fn brand_place(field: u8, text: &str, start: usize) -> bool {
+    field == 1 || text.get(..start).is_some_and(|b| !b.chars().any(char::is_alphanumeric))
+}
+
 /// Characters between two spans (0 when they overlap).
 fn char_gap(a: (usize, usize), b: (usize, usize)) -> usize {
     if a.1 <= b.0 {
@@ -1538,6 +1569,7 @@ mod nesting {
                         view: View::Raw,
                         how: [None, Some(How::Fuzzy)][next(2)],
                         compat: false,
+                        generic: 0,
                         cstart: start,
                         cend: end,
                     }

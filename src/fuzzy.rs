@@ -883,7 +883,15 @@ mod tests {
     }
 
     fn t(mark: u32) -> Target {
-        Target::Mark { mark, kind: AliasKind::Name, weight: 0.45, is_name: true, script: false, masked: false }
+        Target::Mark {
+            mark,
+            kind: AliasKind::Name,
+            weight: 0.45,
+            is_name: true,
+            script: false,
+            masked: false,
+            generic: 0,
+        }
     }
 
     fn index() -> FuzzyIndex {

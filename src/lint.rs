@@ -226,9 +226,31 @@ fn examples(words: &[&str], n: usize) -> String {
     s
 }
 
+/// What the engine's generic-word guard does with a mark spelt like a
+/// function word or a goods word (`crate::compile::FUNCTION_WORDS`).
+fn generic_note(goods: &HashMap<String, Vec<String>>, norm: &str) -> Option<String> {
+    const WHERE: &str = "only in the brand field or when it opens the description (generic-word guard)";
+    if crate::compile::FUNCTION_WORDS.contains(&norm) {
+        return Some(format!("it is a function word: the engine counts it {WHERE}, so mid-title it is the word"));
+    }
+    goods.get(norm).map(|cats| {
+        let cats = cats.join(", ");
+        format!("it is a goods word of {cats}: on {cats} goods the engine counts it {WHERE}")
+    })
+}
+
 fn overbroad_aliases(rs: &Ruleset) -> Vec<Diagnostic> {
     let words = Words::new();
     let guards = guard_texts(rs);
+    let mut goods: HashMap<String, Vec<String>> = HashMap::new();
+    for c in rs.files.iter().flat_map(|f| &f.category) {
+        for w in &c.words {
+            let cats = goods.entry(normalize_pattern(w.get_ref())).or_default();
+            if !cats.contains(c.name.get_ref()) {
+                cats.push(c.name.get_ref().clone());
+            }
+        }
+    }
     let mut out = Vec::new();
     for (fi, f) in rs.files.iter().enumerate() {
         for m in &f.mark {
@@ -239,7 +261,11 @@ fn overbroad_aliases(rs: &Ruleset) -> Vec<Diagnostic> {
             if let Some(script) = Script::of(&norm) {
                 if !too_short(&norm, AliasKind::Name, true) && !guarded(&guards, &norm, script) {
                     if let Some(b) = broadness(&words, &guards, &norm, script) {
-                        out.push(name_diagnostic(rs, fi, &m.name, id, script, &b));
+                        let d = name_diagnostic(rs, fi, &m.name, id, script, &b);
+                        out.push(match generic_note(&goods, &norm) {
+                            Some(n) => d.note(n, None),
+                            None => d,
+                        });
                     }
                 }
             }
@@ -253,7 +279,11 @@ fn overbroad_aliases(rs: &Ruleset) -> Vec<Diagnostic> {
                     continue;
                 }
                 if let Some(b) = broadness(&words, &guards, &norm, script) {
-                    out.push(alias_diagnostic(rs, fi, a.span(), a.text(), a.kind(), id, script, &b));
+                    let d = alias_diagnostic(rs, fi, a.span(), a.text(), a.kind(), id, script, &b);
+                    out.push(match generic_note(&goods, &norm) {
+                        Some(n) => d.note(n, None),
+                        None => d,
+                    });
                 }
             }
         }

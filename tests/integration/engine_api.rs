@@ -199,3 +199,22 @@ fn a_huge_description_is_screened_up_to_the_limit_and_says_so() {
     let v = e.scan(&Item::new("small", "Gucci bag"));
     assert!(v.reasons.iter().all(|r| !r.contains("were screened")));
 }
+
+/// A mark spelt like a function word counts in the brand field and when it
+/// opens the description; mid-title the trace says which guard dropped it.
+#[test]
+fn generic_word_marks_count_only_where_brands_are_written() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/rulesets/generic-words");
+    let e = Engine::from_ruleset(&Ruleset::from_dir(&dir).unwrap()).unwrap();
+    let ids = |v: &iprscreen::Verdict| v.brand_marks().map(|m| (m.id.clone(), m.field)).collect::<Vec<_>>();
+
+    let mut item = Item::new("b", "Women Maroon Printed Kurta with Palazzos");
+    item.brand = Some("WITH".into());
+    assert_eq!(ids(&e.scan(&item)), [("with".to_string(), "brand")]);
+
+    let (v, trace) = e.explain(&Item::new("d", "Women Maroon Printed Kurta with Palazzos"));
+    assert!(ids(&v).is_empty());
+    let c = trace.candidates.iter().find(|c| c.target.contains("with")).expect("a candidate for `with`");
+    assert_eq!((c.decision, &c.matched[..], c.span), ("dropped", "with", [27, 31]));
+    assert!(c.why.contains("generic-word guard") && c.why.contains("clothing"), "{}", c.why);
+}
