@@ -605,6 +605,8 @@ pub(crate) fn compile(rs: &Ruleset) -> Result<Compiled, RulesetError> {
     b.fuzzy = crate::fuzzy::FuzzyIndex::new(scoring.fuzzy_min_length);
     // (first character, length) of Chinese names → (mark, weight), for masks.
     let mut masked_han: HashMap<(char, usize), Vec<(u32, f32)>> = HashMap::new();
+    // One-character Chinese mark names and aliases (Simplified), guarded below.
+    let mut one_han: Vec<char> = Vec::new();
     let mut marks = Vec::new();
     let mut mark_ids: HashMap<String, (usize, std::ops::Range<usize>)> = HashMap::new();
     let mut parties: HashMap<String, Vec<PartyRef>> = HashMap::new();
@@ -697,14 +699,22 @@ pub(crate) fn compile(rs: &Ruleset) -> Result<Compiled, RulesetError> {
                 let chars = norm.chars().count();
                 let cjk = norm.chars().any(is_cjk_or_hangul);
                 if (cjk && chars < 2) || (!cjk && chars < 3 && !is_name && kind != AliasKind::Abbr) {
-                    b.diags.push(
-                        Diagnostic::warning(
-                            "W002",
-                            format!("alias `{}` of `{id}` is too short to be matched safely", text),
+                    let d = Diagnostic::warning(
+                        "W002",
+                        format!("alias `{}` of `{id}` is too short to be matched safely", text),
+                    )
+                    .at(b.loc(fi, tspan.clone()))
+                    .label("matches almost everywhere");
+                    let han = norm.chars().all(|c| ('\u{4E00}'..='\u{9FFF}').contains(&c));
+                    b.diags.push(if han {
+                        d.note(
+                            "a one-character Chinese mark counts only where a character other than a Chinese one \
+                             stands next to it, and never inside the everyday Chinese words that contain it",
+                            None,
                         )
-                        .at(b.loc(fi, tspan.clone()))
-                        .label("matches almost everywhere"),
-                    );
+                    } else {
+                        d
+                    });
                 }
                 if let Some((owner, of, os)) = alias_owner.get(&norm) {
                     if *owner != mi {
@@ -747,6 +757,12 @@ pub(crate) fn compile(rs: &Ruleset) -> Result<Compiled, RulesetError> {
                 }
                 // Masked Chinese names: 香* / 香** for 香奈儿.
                 let han: Vec<char> = norm.chars().collect();
+                if let [c] = han[..] {
+                    if ('\u{4E00}'..='\u{9FFF}').contains(&c) {
+                        let simple = zhconv::zhconv(&norm, zhconv::Variant::ZhHans);
+                        one_han.push(simple.chars().next().unwrap_or(c));
+                    }
+                }
                 if matches!(kind, AliasKind::Name | AliasKind::Alias)
                     && (2..=5).contains(&han.len())
                     && han.iter().all(|&c| ('\u{4E00}'..='\u{9FFF}').contains(&c))
@@ -814,6 +830,20 @@ pub(crate) fn compile(rs: &Ruleset) -> Result<Compiled, RulesetError> {
 
     // --- guards and compat --------------------------------------------------
     let mut guards = Vec::new();
+    // A one-character Chinese mark (`后`, a registry name from a brand
+    // column) is inside many everyday words (售后 after-sales, 前后 front and
+    // back): those words guard it, so it counts only outside them.
+    one_han.sort_unstable();
+    one_han.dedup();
+    if !one_han.is_empty() {
+        for w in crate::lint::WORDS_ZH.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')) {
+            if let Some(&c) = one_han.iter().find(|&&c| w.contains(c)) {
+                let gi = guards.len() as u32;
+                b.literal(w, Target::Guard { guard: gi });
+                guards.push((w.to_string(), format!("everyday word containing the one-character mark `{c}`")));
+            }
+        }
+    }
     for (fi, f) in rs.files.iter().enumerate() {
         for g in &f.guard {
             let gi = guards.len() as u32;

@@ -332,6 +332,20 @@ impl Engine {
                 }
                 continue;
             }
+            if inside_han_run(text, cand.orig) {
+                if let Some(t) = s.trace.as_mut() {
+                    t.cand(
+                        cand.field,
+                        format!("mark {}", m.id),
+                        text.get(cand.orig.0..cand.orig.1).unwrap_or(""),
+                        cand.orig,
+                        view_word(cand.view, cand.how),
+                        "dropped",
+                        "one-character Chinese mark between two Chinese characters: part of a word there",
+                    );
+                }
+                continue;
+            }
             if cand.generic & cat_bit != 0 && !brand_place(cand.field, text, cand.orig.0) {
                 if let Some(t) = s.trace.as_mut() {
                     t.cand(
@@ -1437,6 +1451,19 @@ fn outermost(cands: &[Cand]) -> Vec<bool> {
         g = g_end;
     }
     keep
+}
+
+/// Whether a match is one Chinese character with Chinese characters on
+/// both sides (`产后`, `韩后仙`). Without word segmentation such a character
+/// is part of a word; a one-character mark counts next to other text
+/// (`whoo后`, `后 天气丹`), and its everyday words are guards (compile).
+fn inside_han_run(text: &str, (st, en): (usize, usize)) -> bool {
+    let han = |c: char| ('\u{4E00}'..='\u{9FFF}').contains(&c) || ('\u{3400}'..='\u{4DBF}').contains(&c);
+    let Some(m) = text.get(st..en) else { return false };
+    let mut cs = m.chars();
+    matches!((cs.next(), cs.next()), (Some(c), None) if han(c))
+        && text[..st].chars().next_back().is_some_and(han)
+        && text[en..].chars().next().is_some_and(han)
 }
 
 /// Whether a mark spelt like a generic word (`with`, `laptop`;

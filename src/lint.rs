@@ -23,7 +23,8 @@ use crate::normalize::{is_cjk_or_hangul, normalize_pattern, strip_accents, Norma
 use crate::ruleset::{AliasKind, RuleDef, Ruleset};
 
 const WORDS_EN: &str = include_str!("lint/words_en.txt");
-const WORDS_ZH: &str = include_str!("lint/words_zh.txt");
+/// Also the engine's guards for one-character Chinese marks (`compile`).
+pub(crate) const WORDS_ZH: &str = include_str!("lint/words_zh.txt");
 const WORDS_KO: &str = include_str!("lint/words_ko.txt");
 
 /// A Chinese or Korean alias inside at least this many everyday words (that
