@@ -1261,8 +1261,13 @@ impl Engine {
             // Between a cue and its mark only filler words (`for the iPhone`,
             // `compatible with all Samsung`), not other words: in `gift for dad
             // Adidas hoodie` the `for` is about dad, not Adidas.
+            // Sizes and numbers do not count towards the window
+            // (`适用于13.3/14/15.6英寸联想`).
             let before = s.cues_before.iter().any(|&(_, ce)| {
-                ce <= st && gap(ce, st) <= window && norm.get(ce..st).is_some_and(|g| only_words(g, FILLERS))
+                ce <= st
+                    && (gap(ce, st) <= window
+                        || norm.get(ce..st).is_some_and(|g| g.len() <= 8 * window && word_chars(g) <= window))
+                    && norm.get(ce..st).is_some_and(|g| only_words(g, FILLERS))
             });
             // A one-character cue (Korean 용 "for": 아이폰용) must follow the
             // mark directly, or 남성용 ("for men") would make 나이키 a compat mention.
@@ -1313,6 +1318,25 @@ impl Engine {
             if before || after || chained || device || covered() {
                 cands[i].compat = true;
                 prev_compat_end = Some(en);
+            }
+        }
+        // A name written in two scripts back to back (`DELL戴尔G7`, `华为
+        // HUAWEI`) is one mention: compatibility for one half is for both.
+        for i in first_cand + 1..cands.len() {
+            let (a, b) = (&cands[i - 1], &cands[i]);
+            if a.mark == b.mark && a.end == b.start && a.compat != b.compat {
+                cands[i - 1].compat = true;
+                cands[i].compat = true;
+            }
+        }
+        // In an accessory title, a device brand named for compatibility
+        // stays so when named again later (`华为畅享7手机壳 … huawei个性`).
+        if accessory < usize::MAX || !s.covers.is_empty() {
+            for i in first_cand + 1..cands.len() {
+                let mark = cands[i].mark;
+                if !cands[i].compat && cands[first_cand..i].iter().any(|p| p.compat && p.mark == mark) {
+                    cands[i].compat = true;
+                }
             }
         }
     }
@@ -1381,11 +1405,30 @@ fn ends_with_gift(before: &str) -> bool {
 const JOINERS: &[&str] = &["and", "or", "und", "et", "y", "和", "及", "与", "或", "및", "와", "과"];
 
 /// Whether the words of `gap` (letters and digits runs) are all in `allowed`.
-/// Digits and model numbers are not words here (`for 2 iPhone`).
+/// Digits, model numbers and sizes are not words here (`for 2 iPhone`,
+/// `适用于14英寸联想`, `for 13.3 inch MacBook`).
 fn only_words(gap: &str, allowed: &[&str]) -> bool {
     gap.split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty() && w.chars().any(|c| c.is_alphabetic()))
+        .filter(|w| !w.is_empty() && w.chars().any(|c| c.is_alphabetic()) && !is_size(w))
         .all(|w| allowed.contains(&w))
+}
+
+/// Characters of the words in `gap` that are not numbers or sizes.
+fn word_chars(gap: &str) -> usize {
+    gap.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty() && w.chars().any(|c| c.is_alphabetic()) && !is_size(w))
+        .map(|w| w.chars().count())
+        .sum()
+}
+
+/// Screen and lens size units.
+const SIZE_UNITS: &[&str] = &["英寸", "寸", "吋", "inch", "mm", "cm", "인치"];
+
+/// A number with a size unit (`14英寸`, `15inch`), or a unit after a number
+/// split off by a space (`inch` in `13.3 inch`; any unit word alone).
+fn is_size(w: &str) -> bool {
+    let unit = w.trim_start_matches(|c: char| c.is_ascii_digit());
+    SIZE_UNITS.contains(&unit)
 }
 
 /// Count a category word of category `cat` starting at `start` (the
