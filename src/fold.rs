@@ -498,17 +498,6 @@ impl Folded {
         // 3. Separators inside a word, and spaces inside spelled-out letters.
         let n = chars.len();
         let is_an = |c: char| c.is_ascii_alphanumeric();
-        let token_len = |idx: usize| -> (usize, usize) {
-            let mut a = idx;
-            while a > 0 && !chars[a - 1].0.is_whitespace() {
-                a -= 1;
-            }
-            let mut b = idx;
-            while b < n && !chars[b].0.is_whitespace() {
-                b += 1;
-            }
-            (a, b)
-        };
         let mut k = 0;
         while k < n {
             let (c, s, e) = chars[k];
@@ -516,11 +505,15 @@ impl Folded {
                 k += 1;
                 continue;
             }
+            // A space between two letters spelled out one by one goes. A
+            // letter counts as spelled out when whitespace, an inner
+            // separator or `&` stands on its other side too, so names with
+            // inner punctuation join as well (`G-S h o c k`, `C o c a-C o l
+            // a`, `D o l c e&G a b b a n a`).
             if c == ' ' && k > 0 && k + 1 < n {
-                let (pa, pb) = token_len(k - 1);
-                let (na, nb) = token_len(k + 1);
-                let single = |a: usize, b: usize| b - a == 1 && is_an(chars[a].0);
-                if single(pa, pb) && single(na, nb) {
+                let edge = |i: usize| chars[i].0.is_whitespace() || is_inner_sep(chars[i].0) || chars[i].0 == '&';
+                let single = |i: usize| is_an(chars[i].0) && (i == 0 || edge(i - 1)) && (i + 1 == n || edge(i + 1));
+                if single(k - 1) && single(k + 1) {
                     k += 1;
                     continue;
                 }
