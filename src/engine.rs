@@ -314,52 +314,48 @@ impl Engine {
             let m = &c.marks[cand.mark as usize];
             let in_class = cat != OTHER && m.cat_mask & cat_bit != 0;
             let text = if cand.field == 0 { &item.description } else { item.brand.as_deref().unwrap_or("") };
-            if cand.kind == AliasKind::Ordinary && !in_class && !cand.compat {
-                if let Some(t) = s.trace.as_mut() {
-                    t.cand(
-                        cand.field,
-                        format!("mark {}", m.id),
-                        text.get(cand.orig.0..cand.orig.1).unwrap_or(""),
-                        cand.orig,
-                        view_word(cand.view, cand.how),
-                        "dropped",
-                        format!(
-                            "class gate: an ordinary-word alias counts only on goods of the mark's classes (Nice {}), not on {}",
-                            m.classes_text,
-                            CATEGORIES[cat as usize]
-                        ),
-                    );
-                }
-                continue;
+            // Gates that drop the match: the class gate of ordinary-word
+            // aliases, one-character Chinese marks inside a Chinese run, and
+            // generic words away from where brands are written.
+            enum Gate {
+                Class,
+                OneHan,
+                Generic,
             }
-            if inside_han_run(text, cand.orig) {
+            let gate = if cand.kind == AliasKind::Ordinary && !in_class && !cand.compat {
+                Some(Gate::Class)
+            } else if inside_han_run(text, cand.orig) {
+                Some(Gate::OneHan)
+            } else if cand.generic & cat_bit != 0 && !brand_place(cand.field, text, cand.orig.0) {
+                Some(Gate::Generic)
+            } else {
+                None
+            };
+            if let Some(g) = gate {
                 if let Some(t) = s.trace.as_mut() {
-                    t.cand(
-                        cand.field,
-                        format!("mark {}", m.id),
-                        text.get(cand.orig.0..cand.orig.1).unwrap_or(""),
-                        cand.orig,
-                        view_word(cand.view, cand.how),
-                        "dropped",
-                        "one-character Chinese mark between two Chinese characters: part of a word there",
-                    );
-                }
-                continue;
-            }
-            if cand.generic & cat_bit != 0 && !brand_place(cand.field, text, cand.orig.0) {
-                if let Some(t) = s.trace.as_mut() {
-                    t.cand(
-                        cand.field,
-                        format!("mark {}", m.id),
-                        text.get(cand.orig.0..cand.orig.1).unwrap_or(""),
-                        cand.orig,
-                        view_word(cand.view, cand.how),
-                        "dropped",
-                        format!(
-                            "generic-word guard: spelt like a function word or a goods word of {}, a brand only \
-                             in the brand field or opening the description",
-                            CATEGORIES[cat as usize]
+                    let category = CATEGORIES[cat as usize];
+                    let why = match g {
+                        Gate::Class => format!(
+                            "class gate: an ordinary-word alias counts only on goods of the mark's classes (Nice {}), not on {category}",
+                            m.classes_text
                         ),
+                        Gate::OneHan => {
+                            "one-character Chinese mark between two Chinese characters: part of a word there".into()
+                        }
+                        Gate::Generic => format!(
+                            "generic-word guard: spelt like a function word or a goods word of {category}, a brand \
+                             only in the brand field or opening the description"
+                        ),
+                    };
+                    let matched = text.get(cand.orig.0..cand.orig.1).unwrap_or("");
+                    t.cand(
+                        cand.field,
+                        format!("mark {}", m.id),
+                        matched,
+                        cand.orig,
+                        view_word(cand.view, cand.how),
+                        "dropped",
+                        why,
                     );
                 }
                 continue;
