@@ -543,7 +543,13 @@ impl Ruleset {
 
     /// Add marks from another source (e.g. a registry CSV import).
     pub fn add_marks(&mut self, name: &str, marks: Vec<MarkDef>) {
-        self.sources.push(Source::new(name, String::new()));
+        self.add_registry(name, "", marks);
+    }
+
+    /// Add marks imported from a registry file with the file's text, so
+    /// that diagnostics on those marks point at their row (`reg.csv:3:1`).
+    pub fn add_registry(&mut self, name: &str, text: &str, marks: Vec<MarkDef>) {
+        self.sources.push(Source::new(name, text));
         self.files.push(RulesetFile { mark: marks, ..RulesetFile::default() });
     }
 

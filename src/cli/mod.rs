@@ -65,30 +65,46 @@ pub struct RulesetArgs {
 }
 
 impl RulesetArgs {
-    /// Load the ruleset (with registry imports) and compile it.
-    pub fn load(&self) -> Result<(Ruleset, Engine)> {
+    /// The ruleset with its registry imports, not compiled.
+    pub fn ruleset(&self) -> Result<Ruleset> {
         let mut rs = match &self.ruleset {
             Some(dir) => Ruleset::from_dir(dir).map_err(|e| anyhow::anyhow!("{e}"))?,
             None => Ruleset::default_ruleset().map_err(|e| anyhow::anyhow!("{e}"))?,
         };
-        let mut keep = Vec::new();
         for path in &self.registry {
-            let text = std::fs::read_to_string(path).with_context(|| format!("reading registry {}", path.display()))?;
-            let name = path.display().to_string();
+            let (name, text) = read_registry(path)?;
             let marks = iprscreen::registry::parse_csv(&name, &text).map_err(|e| anyhow::anyhow!("{e}"))?;
-            rs.add_marks(&name, marks);
-            keep.push(name);
+            rs.add_registry(&name, &text, marks);
         }
         if self.registry_only {
-            for (src, file) in rs.sources.iter().zip(rs.files.iter_mut()) {
-                if !keep.contains(&src.name) {
-                    file.mark.clear();
-                    file.test.clear();
-                }
-            }
+            keep_registry_marks(&mut rs, &self.registry);
         }
+        Ok(rs)
+    }
+
+    /// Load the ruleset (with registry imports) and compile it.
+    pub fn load(&self) -> Result<(Ruleset, Engine)> {
+        let rs = self.ruleset()?;
         let engine = Engine::from_ruleset(&rs).map_err(|e| anyhow::anyhow!("{e}"))?;
         Ok((rs, engine))
+    }
+}
+
+/// A registry CSV's name (as diagnostics show it) and text.
+pub fn read_registry(path: &std::path::Path) -> Result<(String, String)> {
+    let text = std::fs::read_to_string(path).with_context(|| format!("reading registry {}", path.display()))?;
+    Ok((path.display().to_string(), text))
+}
+
+/// `--registry-only`: drop the marks of every source but the registry
+/// files, and the tests that name marks (rule tests stay).
+pub fn keep_registry_marks(rs: &mut Ruleset, registry: &[PathBuf]) {
+    let keep: Vec<String> = registry.iter().map(|p| p.display().to_string()).collect();
+    for (src, file) in rs.sources.iter().zip(rs.files.iter_mut()) {
+        if !keep.contains(&src.name) {
+            file.mark.clear();
+            file.test.retain(|t| t.marks.is_empty() && t.compat.is_empty());
+        }
     }
 }
 

@@ -12,10 +12,9 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::time::Instant;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use clap::Subcommand;
 use iprscreen::search::{self, Duplicate, Hit, RegistryIndex};
-use iprscreen::Ruleset;
 
 use super::{RulesetArgs, TextOrJson};
 
@@ -89,34 +88,11 @@ pub fn run(a: Args) -> Result<i32> {
     }
 }
 
-/// Parse the ruleset and registry imports. Unlike `RulesetArgs::load`, the
-/// ruleset is not compiled: the registry can be searched (and its duplicates
-/// listed) even while `check` still reports errors in it.
-fn load_marks(a: &RulesetArgs) -> Result<Ruleset> {
-    let mut rs = match &a.ruleset {
-        Some(dir) => Ruleset::from_dir(dir).map_err(|e| anyhow::anyhow!("{e}"))?,
-        None => Ruleset::default_ruleset().map_err(|e| anyhow::anyhow!("{e}"))?,
-    };
-    let mut keep = Vec::new();
-    for path in &a.registry {
-        let text = std::fs::read_to_string(path).with_context(|| format!("reading registry {}", path.display()))?;
-        let name = path.display().to_string();
-        let marks = iprscreen::registry::parse_csv(&name, &text).map_err(|e| anyhow::anyhow!("{e}"))?;
-        rs.add_marks(&name, marks);
-        keep.push(name);
-    }
-    if a.registry_only {
-        for (src, file) in rs.sources.iter().zip(rs.files.iter_mut()) {
-            if !keep.contains(&src.name) {
-                file.mark.clear();
-            }
-        }
-    }
-    Ok(rs)
-}
-
+/// The index of the ruleset and registry imports. The ruleset is parsed, not
+/// compiled (`RulesetArgs::ruleset`): the registry can be searched (and its
+/// duplicates listed) even while `check` still reports errors in it.
 fn open(src: &Source, force: bool) -> Result<(RegistryIndex, f64)> {
-    let rs = load_marks(&src.rs)?;
+    let rs = src.rs.ruleset()?;
     let dir = src.index_dir.clone().unwrap_or_else(|| search::default_index_dir(&rs));
     let t = Instant::now();
     let ix = if force { RegistryIndex::rebuild(&rs, &dir) } else { RegistryIndex::open_or_build(&rs, &dir) }

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use anyhow::Result;
 use clap::Args;
-use iprscreen::diagnostic::Severity;
+use iprscreen::diagnostic::{Diagnostic, Severity};
 use iprscreen::manifest::ColumnMap;
 use iprscreen::testing::{self, CorpusReport, MutationReport};
 use iprscreen::{Engine, Level, Ruleset, RulesetError};
@@ -24,6 +24,13 @@ pub struct CheckArgs {
     /// Treat warnings as errors (`--deny warnings`).
     #[arg(long, value_name = "warnings")]
     deny: Option<String>,
+    /// Also check the marks of a registry CSV (columns name,aliases,classes,holder):
+    /// bad rows, and names that are everyday words or too short; diagnostics point at the row.
+    #[arg(long, value_name = "FILE.csv")]
+    registry: Vec<PathBuf>,
+    /// Check only the marks of --registry, not the ruleset's own.
+    #[arg(long, requires = "registry")]
+    registry_only: bool,
 }
 
 fn load(dir: &Option<PathBuf>) -> std::result::Result<Ruleset, RulesetError> {
@@ -33,6 +40,29 @@ fn load(dir: &Option<PathBuf>) -> std::result::Result<Ruleset, RulesetError> {
     }
 }
 
+/// The ruleset of `check` with its registry imports; the bad rows of a
+/// registry are diagnostics like the ruleset's own.
+fn load_checked(a: &CheckArgs) -> Result<std::result::Result<Ruleset, Vec<Diagnostic>>> {
+    let mut rs = match load(&a.ruleset) {
+        Ok(rs) => rs,
+        Err(RulesetError::Invalid(d)) => return Ok(Err(d)),
+        Err(e) => return Err(e.into()),
+    };
+    let mut bad = Vec::new();
+    for path in &a.registry {
+        let (name, text) = super::read_registry(path)?;
+        match iprscreen::registry::parse_csv(&name, &text) {
+            Ok(marks) => rs.add_registry(&name, &text, marks),
+            Err(iprscreen::RegistryError::Invalid(d)) => bad.extend(d),
+            Err(e) => return Err(e.into()),
+        }
+    }
+    if a.registry_only {
+        super::keep_registry_marks(&mut rs, &a.registry);
+    }
+    Ok(if bad.is_empty() { Ok(rs) } else { Err(bad) })
+}
+
 /// `iprscreen check`: exit 0 clean, 1 problems found, 2 cannot read.
 pub fn check(a: CheckArgs) -> Result<i32> {
     let deny = match a.deny.as_deref() {
@@ -40,14 +70,17 @@ pub fn check(a: CheckArgs) -> Result<i32> {
         Some("warnings") => true,
         Some(other) => anyhow::bail!("--deny {other}: only `warnings` can be denied"),
     };
-    let diags = match load(&a.ruleset).and_then(|rs| Engine::from_ruleset(&rs).map(|e| (rs, e))) {
-        Ok((rs, engine)) => {
-            let group = matches!(a.format, TextOrJson::Text).then_some(iprscreen::lint::GROUP_UNTESTED_MARKS);
-            let lints = iprscreen::lint::lint(&rs, &iprscreen::lint::Options { group_untested_marks: group });
-            engine.warnings().iter().cloned().chain(lints).collect()
-        }
-        Err(RulesetError::Invalid(d)) => d,
-        Err(e) => return Err(e.into()),
+    let diags = match load_checked(&a)? {
+        Err(d) => d,
+        Ok(rs) => match Engine::from_ruleset(&rs) {
+            Ok(engine) => {
+                let group = matches!(a.format, TextOrJson::Text).then_some(iprscreen::lint::GROUP_UNTESTED_MARKS);
+                let lints = iprscreen::lint::lint(&rs, &iprscreen::lint::Options { group_untested_marks: group });
+                engine.warnings().iter().cloned().chain(lints).collect()
+            }
+            Err(RulesetError::Invalid(d)) => d,
+            Err(e) => return Err(e.into()),
+        },
     };
     let errors = diags.iter().filter(|d| d.severity == Severity::Error || deny).count();
     let warnings = diags.iter().filter(|d| d.severity == Severity::Warning).count();
@@ -66,7 +99,10 @@ pub fn check(a: CheckArgs) -> Result<i32> {
             for d in &diags {
                 println!("{}", d.render());
             }
-            let name = a.ruleset.as_ref().map_or("default".to_string(), |p| p.display().to_string());
+            let mut name = a.ruleset.as_ref().map_or("default".to_string(), |p| p.display().to_string());
+            for r in &a.registry {
+                name.push_str(&format!(" + {}", r.display()));
+            }
             let status = if errors > 0 {
                 "FAIL"
             } else if warnings > 0 {

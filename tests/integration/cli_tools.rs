@@ -282,3 +282,33 @@ fn errors_exit_2() {
     assert_eq!(run(&["test", "--min-rate", "0.5"]).code, 2, "--min-rate needs --mutate");
     assert_eq!(run(&["test", "--max-false-alarm-rate", "0.1"]).code, 2, "needs --corpus");
 }
+
+// --- check --registry ---------------------------------------------------------------
+
+#[test]
+fn check_registry_points_warnings_at_the_csv_rows() {
+    let reg = "tests/data/registries/brand-column-words.csv";
+    let o = run(&["check", "--registry", reg, "--registry-only"]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    // A function word (generic-word guard) and a one-character Chinese name.
+    assert!(o.stdout.contains("warning[W003]: name `WITH` of `with`"), "{}", o.stdout);
+    assert!(o.stdout.contains(&format!("--> {reg}:2:1")), "{}", o.stdout);
+    assert!(o.stdout.contains("generic-word guard"), "{}", o.stdout);
+    assert!(o.stdout.contains("warning[W002]: alias `后`"), "{}", o.stdout);
+    assert!(o.stdout.contains(&format!("--> {reg}:3:1")), "{}", o.stdout);
+    assert!(o.stdout.contains(&format!("default + {reg}")), "{}", o.stdout);
+    // `--deny warnings` turns them into a failure.
+    assert_eq!(run(&["check", "--registry", reg, "--registry-only", "--deny", "warnings"]).code, 1);
+}
+
+#[test]
+fn check_registry_reports_bad_rows_as_errors() {
+    let reg = "tests/data/registries/bad-class.csv";
+    let o = run(&["check", "--registry", reg, "--registry-only"]);
+    assert_eq!(o.code, 1, "{}", o.stdout);
+    assert!(o.stdout.contains("error[E024]: field `classes`: `xx`"), "{}", o.stdout);
+    assert!(o.stdout.contains(&format!("--> {reg}:3:1")), "{}", o.stdout);
+    let o = run(&["check", "--registry", "tests/data/registries/no-such.csv"]);
+    assert_eq!(o.code, 2);
+    assert!(o.stderr.contains("no-such.csv"), "{}", o.stderr);
+}
