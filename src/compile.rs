@@ -276,6 +276,55 @@ pub(crate) const FUNCTION_WORDS: &[&str] = &[
     "with", "within", "without", "you", "your",
 ];
 
+/// Most spellings [`traditional_forms`] makes of one pattern.
+const MAX_TRADITIONAL_FORMS: usize = 8;
+
+/// `text` with each Simplified character that has Traditional forms
+/// replaced by each of them (`发` → `發`, `髮`), up to
+/// [`MAX_TRADITIONAL_FORMS`] spellings; empty when no character has one.
+/// The forms are the inverse of zhconv's character-by-character
+/// Traditional → Simplified conversion (OpenCC tables, Apache-2.0), which
+/// is many-to-one and reliable where Simplified → Traditional by phrase is
+/// not.
+fn traditional_forms(text: &str) -> Vec<String> {
+    static FORMS: std::sync::OnceLock<HashMap<char, Vec<char>>> = std::sync::OnceLock::new();
+    let forms = FORMS.get_or_init(|| {
+        let mut m: HashMap<char, Vec<char>> = HashMap::new();
+        let mut buf = [0u8; 4];
+        for t in '\u{4E00}'..='\u{9FFF}' {
+            let s = zhconv::zhconv(t.encode_utf8(&mut buf), zhconv::Variant::ZhHans);
+            let mut cs = s.chars();
+            if let (Some(c), None) = (cs.next(), cs.next()) {
+                if c != t {
+                    m.entry(c).or_default().push(t);
+                }
+            }
+        }
+        m
+    });
+    if !text.chars().any(|c| forms.contains_key(&c)) {
+        return Vec::new();
+    }
+    let mut out = vec![String::new()];
+    for c in text.chars() {
+        match forms.get(&c) {
+            Some(ts) => {
+                let mut next = Vec::with_capacity(out.len() * ts.len());
+                for o in &out {
+                    for &t in ts {
+                        if next.len() < MAX_TRADITIONAL_FORMS {
+                            next.push(format!("{o}{t}"));
+                        }
+                    }
+                }
+                out = next;
+            }
+            None => out.iter_mut().for_each(|o| o.push(c)),
+        }
+    }
+    out
+}
+
 /// The same target, marked as matched through the other Chinese script.
 fn script_variant(t: Target) -> Target {
     match t {
@@ -318,6 +367,14 @@ impl<'a> Builder<'a> {
             for variant in [zhconv::Variant::ZhHans, zhconv::Variant::ZhHant] {
                 let conv = zhconv::zhconv(&norm, variant);
                 if conv != norm && !conv.is_empty() {
+                    self.add_norm(conv, script_variant(target));
+                }
+            }
+            // Every character in its Traditional forms too (万斯 → 萬斯,
+            // 杰尼亚 → 傑尼亞): the phrase tables leave some names and the
+            // Taiwan forms alone.
+            for conv in traditional_forms(&norm) {
+                if conv != norm {
                     self.add_norm(conv, script_variant(target));
                 }
             }
@@ -1267,5 +1324,21 @@ mod tests {
         assert!(!needs_non_ascii("(?:正品)*x"));
         assert!(!needs_non_ascii("[^a-z]st"), "a negated class matches ASCII too");
         assert!(!needs_non_ascii("("), "unparsable: unsure");
+    }
+}
+
+#[cfg(test)]
+mod traditional_tests {
+    use super::{traditional_forms, MAX_TRADITIONAL_FORMS};
+
+    #[test]
+    fn every_traditional_form_of_each_character() {
+        let f = traditional_forms("万斯");
+        assert_eq!(f, ["萬斯"]);
+        // 发 has two Traditional forms (發 hair-less, 髮 hair).
+        let f = traditional_forms("发夹");
+        assert!(f.contains(&"發夾".to_string()) && f.contains(&"髮夾".to_string()), "{f:?}");
+        assert!(traditional_forms("nike").is_empty());
+        assert!(traditional_forms("发发发发发").len() <= MAX_TRADITIONAL_FORMS);
     }
 }
