@@ -1156,7 +1156,17 @@ impl Engine {
             for fh in &s.fuzzy_hits {
                 let Target::Mark { mark, kind, weight, is_name, generic, .. } = fh.target else { continue };
                 let (st, en) = (fh.start, fh.end);
-                if s.cands[first_cand..].iter().any(|c2| c2.start < en && st < c2.end) {
+                // A literal match already explains the span, unless the hit
+                // spans several words and the literal is one of them: `Grnd
+                // Seiko` is Grand Seiko misspelt, and the exact `Seiko` inside
+                // is dropped as nested later (`iphone6` stays the exact
+                // `iphone`).
+                let words = norm[st..en].bytes().any(|b| !b.is_ascii_alphanumeric());
+                if s.cands[first_cand..].iter().any(|c2| {
+                    c2.start < en
+                        && st < c2.end
+                        && !(words && st <= c2.start && c2.end <= en && en - st > c2.end - c2.start)
+                }) {
                     continue;
                 }
                 let orig = s.norm.to_original(st, en);

@@ -218,3 +218,13 @@ fn generic_word_marks_count_only_where_brands_are_written() {
     assert_eq!((c.decision, &c.matched[..], c.span), ("dropped", "with", [27, 31]));
     assert!(c.why.contains("generic-word guard") && c.why.contains("clothing"), "{}", c.why);
 }
+
+/// A misspelling that only adds a character to one word keeps the exact
+/// evidence (`iphone6` is the alias `iphone`, not a fuzzy `iphone 6`).
+#[test]
+fn exact_alias_inside_one_token_is_not_replaced_by_a_fuzzy_hit() {
+    let v = engine().scan(&Item::new("x", "[转卖]浮雕苹果6splus手机壳se硅胶iphone6&hellip"));
+    let apple: Vec<_> = v.marks.iter().filter(|m| m.id == "apple").map(|m| (m.matched.as_str(), m.how)).collect();
+    assert!(apple.contains(&("iphone", How::Alias)), "{apple:?}");
+    assert!(!apple.iter().any(|(_, h)| *h == How::Fuzzy), "{apple:?}");
+}
