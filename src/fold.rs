@@ -183,12 +183,16 @@ pub fn needs_fold(text: &str) -> bool {
             continue;
         }
         if x >= 0x80 {
-            prev_alpha = false;
             tok_len = 0;
+            // An accented Latin letter is a letter for the separator after
+            // it (`Avè*ne`, `Poké*mon`).
+            let latin =
+                text.get(i..).and_then(|t| t.chars().next()).is_some_and(|c| c.is_alphabetic() && !is_cjk_or_hangul(c));
             match non_ascii_step(text, i) {
                 Some(next) => i = next,
                 None => return true,
             }
+            prev_alpha = latin;
             // The CJK and Hangul characters and spaces that follow (most of
             // a Chinese or Korean title), one table read a step: no token
             // is open (`tok_len` is 0), so a space only ends a run of
@@ -200,6 +204,7 @@ pub fn needs_fold(text: &str) -> bool {
                 }
                 single_run *= u32::from(step != 1);
                 i += step as usize;
+                prev_alpha = false;
             }
             continue;
         }
@@ -563,8 +568,9 @@ mod tests {
                 continue;
             }
             if x >= 0x80 {
-                prev_alpha = false;
                 tok_len = 0;
+                let c = text[i..].chars().next().unwrap_or(' ');
+                prev_alpha = c.is_alphabetic() && !is_cjk_or_hangul(c);
                 match non_ascii_step(text, i) {
                     Some(next) => i = next,
                     None => return true,
