@@ -27,6 +27,14 @@ fn leet(c: char) -> Option<char> {
     })
 }
 
+/// A Latin letter with a diacritic (`è`, `ç`, `ü`, `ắ`): a letter of a
+/// word for the separators next to it. A range test first, so Chinese and
+/// Korean text never reaches the Unicode property lookup.
+#[inline]
+fn accented_latin(c: char) -> bool {
+    matches!(c, '\u{C0}'..='\u{24F}' | '\u{1E00}'..='\u{1EFF}') && c.is_alphabetic()
+}
+
 /// Punctuation sellers put inside a word.
 #[inline]
 fn is_inner_sep(c: char) -> bool {
@@ -185,9 +193,10 @@ pub fn needs_fold(text: &str) -> bool {
         if x >= 0x80 {
             tok_len = 0;
             // An accented Latin letter is a letter for the separator after
-            // it (`Avè*ne`, `Poké*mon`).
+            // it (`Avè*ne`, `Poké*mon`); only the lead bytes of U+0080–U+07FF
+            // and U+1000–U+1FFF are decoded to find out (not CJK or Hangul).
             let latin =
-                text.get(i..).and_then(|t| t.chars().next()).is_some_and(|c| c.is_alphabetic() && !is_cjk_or_hangul(c));
+                (x < 0xE0 || x == 0xE1) && text.get(i..).and_then(|t| t.chars().next()).is_some_and(accented_latin);
             match non_ascii_step(text, i) {
                 Some(next) => i = next,
                 None => return true,
@@ -570,7 +579,7 @@ mod tests {
             if x >= 0x80 {
                 tok_len = 0;
                 let c = text[i..].chars().next().unwrap_or(' ');
-                prev_alpha = c.is_alphabetic() && !is_cjk_or_hangul(c);
+                prev_alpha = accented_latin(c);
                 match non_ascii_step(text, i) {
                     Some(next) => i = next,
                     None => return true,
@@ -626,6 +635,7 @@ mod tests {
             "나이키",
             "а",
             "é",
+            "ắ",
             "ｎ",
             "\u{200b}",
             "sku930509",
