@@ -1337,11 +1337,14 @@ impl Engine {
         }
         // In an accessory title, a device brand named for compatibility
         // stays so when named again later (`华为畅享7手机壳 … huawei个性`).
-        if accessory < usize::MAX || !s.covers.is_empty() {
-            for i in first_cand + 1..cands.len() {
-                let mark = cands[i].mark;
-                if !cands[i].compat && cands[first_cand..i].iter().any(|p| p.compat && p.mark == mark) {
-                    cands[i].compat = true;
+        // One pass: the marks named for compatibility so far.
+        if (accessory < usize::MAX || !s.covers.is_empty()) && cands[first_cand..].iter().any(|c| c.compat) {
+            let mut named = std::collections::HashSet::new();
+            for c in &mut cands[first_cand..] {
+                if c.compat {
+                    named.insert(c.mark);
+                } else if named.contains(&c.mark) {
+                    c.compat = true;
                 }
             }
         }
