@@ -275,6 +275,24 @@ pub(crate) const FUNCTION_WORDS: &[&str] = &[
     "up", "upon", "us", "very", "was", "we", "were", "what", "when", "where", "which", "while", "who", "why", "will",
     "with", "within", "without", "you", "your",
 ];
+// Sorted, so `is_function_word` can search it.
+const _: () = {
+    let mut i = 1;
+    while i < FUNCTION_WORDS.len() {
+        let (a, b) = (FUNCTION_WORDS[i - 1].as_bytes(), FUNCTION_WORDS[i].as_bytes());
+        let mut k = 0;
+        while k < a.len() && k < b.len() && a[k] == b[k] {
+            k += 1;
+        }
+        assert!(k < b.len() && (k == a.len() || a[k] < b[k]), "FUNCTION_WORDS must be sorted");
+        i += 1;
+    }
+};
+
+/// Whether `w` (normalised) is one of [`FUNCTION_WORDS`] (sorted).
+pub(crate) fn is_function_word(w: &str) -> bool {
+    FUNCTION_WORDS.binary_search(&w).is_ok()
+}
 
 /// Most spellings [`traditional_forms`] makes of one pattern.
 const MAX_TRADITIONAL_FORMS: usize = 8;
@@ -762,7 +780,7 @@ pub(crate) fn compile(rs: &Ruleset) -> Result<Compiled, RulesetError> {
                     )
                     .at(b.loc(fi, tspan.clone()))
                     .label("matches almost everywhere");
-                    let han = norm.chars().all(|c| ('\u{4E00}'..='\u{9FFF}').contains(&c));
+                    let han = norm.chars().all(crate::normalize::is_han);
                     b.diags.push(if han {
                         d.note(
                             "a one-character Chinese mark counts only where a character other than a Chinese one \
@@ -796,11 +814,8 @@ pub(crate) fn compile(rs: &Ruleset) -> Result<Compiled, RulesetError> {
                     AliasKind::Nickname => scoring.mark_nickname,
                     AliasKind::Model => scoring.mark_model,
                 }) as f32;
-                let generic = if FUNCTION_WORDS.contains(&norm.as_str()) {
-                    u16::MAX
-                } else {
-                    goods_words.get(&norm).copied().unwrap_or(0)
-                };
+                let generic =
+                    if is_function_word(&norm) { u16::MAX } else { goods_words.get(&norm).copied().unwrap_or(0) };
                 let target = Target::Mark { mark: mi, kind, weight: w, is_name, script: false, masked: false, generic };
                 b.literal(text, target);
                 // Misspellings: names, aliases, nicknames and product lines,
@@ -815,7 +830,7 @@ pub(crate) fn compile(rs: &Ruleset) -> Result<Compiled, RulesetError> {
                 // Masked Chinese names: 香* / 香** for 香奈儿.
                 let han: Vec<char> = norm.chars().collect();
                 if let [c] = han[..] {
-                    if ('\u{4E00}'..='\u{9FFF}').contains(&c) {
+                    if crate::normalize::is_han(c) {
                         let simple = zhconv::zhconv(&norm, zhconv::Variant::ZhHans);
                         one_han.push(simple.chars().next().unwrap_or(c));
                     }

@@ -1417,17 +1417,19 @@ const JOINERS: &[&str] = &["and", "or", "und", "et", "y", "和", "及", "与", "
 /// Digits, model numbers and sizes are not words here (`for 2 iPhone`,
 /// `适用于14英寸联想`, `for 13.3 inch MacBook`).
 fn only_words(gap: &str, allowed: &[&str]) -> bool {
-    gap.split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty() && w.chars().any(|c| c.is_alphabetic()) && !is_size(w))
-        .all(|w| allowed.contains(&w))
+    gap_words(gap).all(|w| allowed.contains(&w))
 }
 
 /// Characters of the words in `gap` that are not numbers or sizes.
 fn word_chars(gap: &str) -> usize {
+    gap_words(gap).map(|w| w.chars().count()).sum()
+}
+
+/// The words of `gap`: runs of letters and digits holding a letter, sizes
+/// left out.
+fn gap_words(gap: &str) -> impl Iterator<Item = &str> {
     gap.split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty() && w.chars().any(|c| c.is_alphabetic()) && !is_size(w))
-        .map(|w| w.chars().count())
-        .sum()
 }
 
 /// Screen and lens size units.
@@ -1510,7 +1512,7 @@ fn outermost(cands: &[Cand]) -> Vec<bool> {
 /// is part of a word; a one-character mark counts next to other text
 /// (`whoo后`, `后 天气丹`), and its everyday words are guards (compile).
 fn inside_han_run(text: &str, (st, en): (usize, usize)) -> bool {
-    let han = |c: char| ('\u{4E00}'..='\u{9FFF}').contains(&c) || ('\u{3400}'..='\u{4DBF}').contains(&c);
+    let han = crate::normalize::is_han;
     let Some(m) = text.get(st..en) else { return false };
     let mut cs = m.chars();
     matches!((cs.next(), cs.next()), (Some(c), None) if han(c))

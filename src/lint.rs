@@ -19,7 +19,7 @@ use toml::Spanned;
 
 use crate::compile::{can_match, category_index, party_key, Alphabet, CATEGORIES};
 use crate::diagnostic::{Diagnostic, Location};
-use crate::normalize::{is_cjk_or_hangul, normalize_pattern, strip_accents, Normalized};
+use crate::normalize::{is_cjk_or_hangul, is_han, normalize_pattern, strip_accents, Normalized};
 use crate::ruleset::{AliasKind, RuleDef, Ruleset};
 
 const WORDS_EN: &str = include_str!("lint/words_en.txt");
@@ -97,10 +97,6 @@ impl Script {
             Script::Korean => "Korean",
         }
     }
-}
-
-fn is_han(c: char) -> bool {
-    matches!(c, '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}' | '\u{F900}'..='\u{FAFF}')
 }
 
 fn is_hangul(c: char) -> bool {
@@ -231,7 +227,7 @@ fn examples(words: &[&str], n: usize) -> String {
 /// function word or a goods word (`crate::compile::FUNCTION_WORDS`).
 fn generic_note(goods: &HashMap<String, Vec<String>>, norm: &str) -> Option<String> {
     const WHERE: &str = "only in the brand field or when it opens the description (generic-word guard)";
-    if crate::compile::FUNCTION_WORDS.contains(&norm) {
+    if crate::compile::is_function_word(norm) {
         return Some(format!("it is a function word: the engine counts it {WHERE}, so mid-title it is the word"));
     }
     goods.get(norm).map(|cats| {

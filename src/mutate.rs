@@ -152,7 +152,7 @@ fn is_cjk(c: char) -> bool {
 }
 
 fn is_han(c: char) -> bool {
-    matches!(c, '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}' | '\u{F900}'..='\u{FAFF}')
+    crate::normalize::is_han(c)
 }
 
 /// A Latin-script alias: at least one Latin letter and no CJK or Hangul

@@ -295,6 +295,12 @@ pub(crate) const fn is_cjk_hangul_lead(b: u8) -> bool {
     matches!(b, 0xE4..=0xE9 | 0xEB..=0xEC)
 }
 
+/// A Chinese ideograph (CJK Unified, Extension A, Compatibility).
+#[inline]
+pub fn is_han(c: char) -> bool {
+    matches!(c, '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}' | '\u{F900}'..='\u{FAFF}')
+}
+
 /// CJK ideographs, kana and Hangul: scripts matched as substrings.
 #[inline]
 pub fn is_cjk_or_hangul(c: char) -> bool {

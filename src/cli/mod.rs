@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand, ValueEnum};
+use iprscreen::diagnostic::Diagnostic;
 use iprscreen::{Engine, Level, Ruleset};
 
 mod diff;
@@ -71,13 +72,9 @@ impl RulesetArgs {
             Some(dir) => Ruleset::from_dir(dir).map_err(|e| anyhow::anyhow!("{e}"))?,
             None => Ruleset::default_ruleset().map_err(|e| anyhow::anyhow!("{e}"))?,
         };
-        for path in &self.registry {
-            let (name, text) = read_registry(path)?;
-            let marks = iprscreen::registry::parse_csv(&name, &text).map_err(|e| anyhow::anyhow!("{e}"))?;
-            rs.add_registry(&name, &text, marks);
-        }
-        if self.registry_only {
-            keep_registry_marks(&mut rs, &self.registry);
+        let bad = add_registries(&mut rs, &self.registry, self.registry_only)?;
+        if !bad.is_empty() {
+            anyhow::bail!("{}", iprscreen::RegistryError::Invalid(bad));
         }
         Ok(rs)
     }
@@ -90,22 +87,31 @@ impl RulesetArgs {
     }
 }
 
-/// A registry CSV's name (as diagnostics show it) and text.
-pub fn read_registry(path: &std::path::Path) -> Result<(String, String)> {
-    let text = std::fs::read_to_string(path).with_context(|| format!("reading registry {}", path.display()))?;
-    Ok((path.display().to_string(), text))
-}
-
-/// `--registry-only`: drop the marks of every source but the registry
-/// files, and the tests that name marks (rule tests stay).
-pub fn keep_registry_marks(rs: &mut Ruleset, registry: &[PathBuf]) {
-    let keep: Vec<String> = registry.iter().map(|p| p.display().to_string()).collect();
-    for (src, file) in rs.sources.iter().zip(rs.files.iter_mut()) {
-        if !keep.contains(&src.name) {
-            file.mark.clear();
-            file.test.retain(|t| t.marks.is_empty() && t.compat.is_empty());
+/// Import registry CSVs into `rs` (each source keeps its text, so
+/// diagnostics point at the row); with `only` (`--registry-only`), drop the
+/// marks of every other source and the tests that name marks (rule tests
+/// stay). Returns the bad rows; an unreadable file is an error.
+pub fn add_registries(rs: &mut Ruleset, paths: &[PathBuf], only: bool) -> Result<Vec<Diagnostic>> {
+    let mut bad = Vec::new();
+    for path in paths {
+        let text = std::fs::read_to_string(path).with_context(|| format!("reading registry {}", path.display()))?;
+        let name = path.display().to_string();
+        match iprscreen::registry::parse_csv(&name, &text) {
+            Ok(marks) => rs.add_registry(&name, &text, marks),
+            Err(iprscreen::RegistryError::Invalid(d)) => bad.extend(d),
+            Err(e) => return Err(e.into()),
         }
     }
+    if only {
+        let keep: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+        for (src, file) in rs.sources.iter().zip(rs.files.iter_mut()) {
+            if !keep.contains(&src.name) {
+                file.mark.clear();
+                file.test.retain(|t| t.marks.is_empty() && t.compat.is_empty());
+            }
+        }
+    }
+    Ok(bad)
 }
 
 /// Output format of the reports.

@@ -48,18 +48,7 @@ fn load_checked(a: &CheckArgs) -> Result<std::result::Result<Ruleset, Vec<Diagno
         Err(RulesetError::Invalid(d)) => return Ok(Err(d)),
         Err(e) => return Err(e.into()),
     };
-    let mut bad = Vec::new();
-    for path in &a.registry {
-        let (name, text) = super::read_registry(path)?;
-        match iprscreen::registry::parse_csv(&name, &text) {
-            Ok(marks) => rs.add_registry(&name, &text, marks),
-            Err(iprscreen::RegistryError::Invalid(d)) => bad.extend(d),
-            Err(e) => return Err(e.into()),
-        }
-    }
-    if a.registry_only {
-        super::keep_registry_marks(&mut rs, &a.registry);
-    }
+    let bad = super::add_registries(&mut rs, &a.registry, a.registry_only)?;
     Ok(if bad.is_empty() { Ok(rs) } else { Err(bad) })
 }
 
