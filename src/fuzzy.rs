@@ -160,8 +160,9 @@ struct Entry {
     target: Target,
 }
 
-/// Shortest word of a multi-word name matched with one edit.
-const WORD_MIN: usize = 4;
+/// Shortest word of a multi-word name matched with one edit (`neew era`,
+/// `mui miu`, `ry ban`); an everyday word never matches a word this short.
+const WORD_MIN: usize = 3;
 
 /// A verified approximate match in the normalised text.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -196,6 +197,10 @@ pub(crate) struct FuzzyIndex {
     /// Hashes of every everyday word (dictionary and ruleset literals): such
     /// a token is skipped with one probe instead of one per deletion.
     everyday: IdSet,
+    /// Everyday words of three or four letters (`led`, `neo`, `mini`): never
+    /// a misspelt three-letter word of a name (`neew era` is New Era, `neo
+    /// era` is not).
+    short_everyday: IdSet,
     /// BASE^i.
     pow: Vec<u64>,
     /// Bit `c - 'a'` set when some key starts with letter `c`.
@@ -386,7 +391,7 @@ impl FuzzyIndex {
     }
 
     /// Add a normalised alias for a mark target: the whole name, and each
-    /// word of 4+ characters of a multi-word name.
+    /// word of 3+ letters of a multi-word name.
     pub(crate) fn add(&mut self, norm: &str, target: Target) {
         let folded: String =
             norm.chars().map(|c| if latin_letter(c) { base_letter(c).map_or(c, char::from) } else { c }).collect();
@@ -407,7 +412,7 @@ impl FuzzyIndex {
     }
 
     fn add_entry(&mut self, key: Vec<u8>, words: Box<[Box<[u8]>]>, which: Option<usize>, target: Target) {
-        if key.len() < MASK_MIN {
+        if key.len() < MASK_MIN.min(WORD_MIN) {
             return;
         }
         if self.entries.iter().rev().take(64).any(|e| *e.key == *key && e.target == target && e.which == which) {
@@ -449,6 +454,10 @@ impl FuzzyIndex {
         for w in words.lines() {
             let w = w.trim();
             if w.is_empty() || w.starts_with('#') {
+                continue;
+            }
+            if w.len() < 5 {
+                self.short_everyday.insert(set_hash(w.as_bytes()));
                 continue;
             }
             ids.clear();
@@ -629,6 +638,9 @@ impl FuzzyIndex {
                     // One word of a multi-word name: the neighbouring tokens
                     // must spell the other words exactly.
                     Some(k) => {
+                        if e.key.len() < 4 && !masked && self.short_everyday.contains(&th) {
+                            continue;
+                        }
                         hit_or_context = true;
                         let n = e.words.len();
                         let total: usize = e.words.iter().map(|w| w.len()).sum();
@@ -799,7 +811,7 @@ impl FuzzyIndex {
                 let e = &self.entries[id as usize];
                 let k = &e.key;
                 // A whole name needs `min_len`; a word of a longer name
-                // (checked against its neighbours later) needs 4 letters.
+                // (checked against its neighbours later) needs `WORD_MIN` letters.
                 let long_enough = if e.which.is_none() { k.len() >= self.min_len } else { k.len() >= WORD_MIN };
                 if long_enough && k[0] == tok[0] && **k != *tok && within_one(tok, k) {
                     out.push(id);
