@@ -1149,7 +1149,17 @@ impl Engine {
         // literal candidate covers the token already.
         let t_fuzzy = s.profile.as_ref().map(|_| std::time::Instant::now());
         // On ASCII text, the runs the word lookup hashed rule out most titles.
-        let nothing = words.is_some() && c.fuzzy.nothing_in(&mut s.fuzzy_scratch, bytes, &s.runs, star);
+        // On other text, from its ASCII runs, when no character there can
+        // join a token (an accented Latin letter).
+        let nothing = if words.is_some() {
+            c.fuzzy.nothing_in(&mut s.fuzzy_scratch, bytes, &s.runs, star)
+        } else if s.trace.is_none() && !c.fuzzy.is_empty() {
+            s.runs.clear();
+            crate::words::runs_of_wide(bytes, &mut s.runs)
+                .is_some_and(|star| c.fuzzy.nothing_in(&mut s.fuzzy_scratch, bytes, &s.runs, star))
+        } else {
+            false
+        };
         if !nothing && !c.fuzzy.is_empty() && norm.bytes().any(|b| b.is_ascii_alphabetic()) {
             s.fuzzy_hits.clear();
             c.fuzzy.find(&mut s.fuzzy_scratch, norm, &mut s.fuzzy_hits);
@@ -1886,6 +1896,79 @@ mod word_lookup {
             hits += s.fuzzy_hits.len();
         }
         assert!(said_nothing > 3000 && hits > 3000, "{said_nothing} shortcuts, {hits} hits");
+    }
+
+    /// The same shortcut on Chinese and Korean titles, from the runs of
+    /// `runs_of_wide`, and never where an accented letter could join a token.
+    #[test]
+    fn misspelling_shortcut_on_wide_text_never_hides_a_hit() {
+        let rs = Ruleset::default_ruleset().unwrap();
+        let e = Engine::from_ruleset(&rs).unwrap();
+        let c = &*e.inner;
+        let fill = ["男款", "运动鞋", "반팔", "티셔츠", "2024", "sku930509", "·", "x", "a1", "【新款】", "café", "ｓ"];
+        let seps = [" ", "-", "", "、", "9 ", "中", "한"];
+        let mut s = e.scratch();
+        let (mut said_nothing, mut hits, mut declined) = (0, 0, 0);
+        for (round, mut t) in typo_titles(c, &fill, 1, &seps, 0x9e37_79b9_7f4a_7c15) {
+            if round % 7 == 0 {
+                t.push('*');
+            }
+            if t.is_ascii() {
+                continue;
+            }
+            s.runs.clear();
+            let Some(star) = crate::words::runs_of_wide(t.as_bytes(), &mut s.runs) else {
+                declined += 1;
+                assert!(t.bytes().any(|x| (0xC2..=0xE2).contains(&x)), "{t:?}");
+                continue;
+            };
+            assert_eq!(star, t.contains('*'), "{t:?}");
+            let nothing = c.fuzzy.nothing_in(&mut s.fuzzy_scratch, t.as_bytes(), &s.runs, star);
+            s.fuzzy_hits.clear();
+            c.fuzzy.find(&mut s.fuzzy_scratch, &t, &mut s.fuzzy_hits);
+            if nothing {
+                assert!(s.fuzzy_hits.is_empty(), "{t:?}: {:?}", s.fuzzy_hits);
+                said_nothing += 1;
+            }
+            hits += s.fuzzy_hits.len();
+        }
+        assert!(
+            said_nothing > 1000 && hits > 1000 && declined > 100,
+            "{said_nothing} shortcuts, {hits} hits, {declined} declined"
+        );
+    }
+
+    /// The runs of `runs_of_wide` are those the word lookup finds with the
+    /// other characters read as spaces.
+    #[test]
+    fn wide_runs_are_the_ascii_runs() {
+        let parts =
+            ["nike", "N1KE", "sku930509", "男款", "반팔", " ", "*", "-", "42码", "ｓ", "【", "iphone15", "ab", "é"];
+        let words = crate::words::WordIndex::new(std::iter::empty());
+        let mut next = crate::test_rng(0x2545_f491_4f6c_dd1d);
+        let (mut a, mut b) = (Vec::new(), Vec::new());
+        for _ in 0..20_000 {
+            let t: String = (0..1 + next(12)).map(|_| parts[next(parts.len())]).collect::<String>().to_lowercase();
+            a.clear();
+            let got = crate::words::runs_of_wide(t.as_bytes(), &mut a);
+            if t.bytes().any(|x| (0xC2..=0xE2).contains(&x)) {
+                assert_eq!(got, None, "{t:?}");
+                continue;
+            }
+            let spaced: String = t.chars().map(|ch| if ch.is_ascii() { ch } else { ' ' }).collect();
+            // Each character became one space: map the runs back by character.
+            let starts: Vec<usize> = t.char_indices().map(|(i, _)| i).chain([t.len()]).collect();
+            b.clear();
+            words.find(spaced.as_bytes(), &mut b, |_, _, _| {}, |_, _| {});
+            let back = |k: u32| starts[k as usize];
+            let want: Vec<(usize, usize)> = b.iter().map(|r| (back(r.start), back(r.end))).collect();
+            let have: Vec<(usize, usize)> = a.iter().map(|r| (r.start as usize, r.end as usize)).collect();
+            assert_eq!(have, want, "{t:?}");
+            for r in &a {
+                assert_eq!(r.hash, crate::fuzzy::set_hash(&t.as_bytes()[r.start as usize..r.end as usize]), "{t:?}");
+            }
+            assert_eq!(got, Some(t.contains('*')), "{t:?}");
+        }
     }
 
     /// A/B timing on the peer corpus of `../shared/bench/run.sh` (ignored:

@@ -275,6 +275,54 @@ impl WordIndex {
     }
 }
 
+/// The runs of ASCII letters and of digits of a text that is not all ASCII
+/// (as [`WordIndex::find`] pushes them on ASCII text), for the misspelling
+/// matcher's shortcut (`FuzzyIndex::nothing_in`): Chinese and Korean
+/// stretches are skipped eight bytes at a time. Returns whether the text
+/// holds a `*`, or `None` when it holds a character the matcher may fold
+/// into a token (lead bytes `C2`–`E2`: U+0080–U+2FFF, accented Latin
+/// letters among them), where the runs would not be its tokens.
+pub(crate) fn runs_of_wide(b: &[u8], runs: &mut Vec<Run>) -> Option<bool> {
+    const LO: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    const HI: u64 = 0x8080_8080_8080_8080;
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    if b.iter().fold(false, |a, &x| a | (x.wrapping_sub(0xC2) <= 0xE2 - 0xC2)) {
+        return None;
+    }
+    let mut star = false;
+    let mut i = 0;
+    while i < b.len() {
+        if let Some(chunk) = b.get(i..i + 8) {
+            let w = u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8]));
+            // Per byte below 0x80: a letter (x | 0x20 in a..=z), a digit or
+            // `*`; no carries cross bytes (each sum stays below 0x100).
+            let ascii = !w & HI;
+            let t = (w | 0x2020_2020_2020_2020) & LO;
+            let letter = (t.wrapping_add(0x1f * ONES) & !t.wrapping_add(0x05 * ONES)) & HI;
+            let d = w & LO;
+            let digit = (d.wrapping_add(0x50 * ONES) & !d.wrapping_add(0x46 * ONES)) & HI;
+            let z = w ^ (0x2a * ONES);
+            let is_star = !(((z & LO).wrapping_add(LO)) | z) & HI;
+            let m = (letter | digit | is_star) & ascii;
+            if m == 0 {
+                i += 8;
+                continue;
+            }
+            i += (m.trailing_zeros() / 8) as usize;
+        }
+        let x = b[i];
+        if x.is_ascii_alphanumeric() {
+            let e = run_end(b, i);
+            runs.push(Run { start: i as u32, end: e as u32, hash: set_hash_in(b, i, e) });
+            i = e;
+        } else {
+            star |= x == b'*';
+            i += 1;
+        }
+    }
+    Some(star)
+}
+
 /// A run of ASCII letters or of digits, with the [`set_hash`] of its text.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Run {
