@@ -206,15 +206,19 @@ pub fn needs_fold(text: &str) -> bool {
             // a Chinese or Korean title), one table read a step: no token
             // is open (`tok_len` is 0), so a space only ends a run of
             // one-character tokens.
-            while i < n {
-                let step = CJK_OR_SPACE[b[i] as usize];
+            let (from, mut space) = (i, false);
+            while let Some(&x) = b.get(i) {
+                let step = CJK_OR_SPACE[x as usize];
                 if step == 0 {
                     break;
                 }
-                single_run *= u32::from(step != 1);
+                space |= step == 1;
                 i += step as usize;
-                prev_alpha = false;
             }
+            if space {
+                single_run = 0;
+            }
+            prev_alpha &= i == from;
             continue;
         }
         if x == b' ' {
