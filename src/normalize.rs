@@ -169,14 +169,16 @@ fn is_stable(c: char) -> bool {
 
 /// The length of the character a byte opens when that character never
 /// changes under normalisation and needs no decoding to know it: 1 for
-/// ASCII, 3 for the lead bytes of U+5000–U+9FFF and U+B000–U+CFFF; else 0.
+/// ASCII, 3 for the lead bytes of U+4000–U+9FFF and U+B000–U+D7FF (CJK
+/// ideographs, Yijing symbols, Hangul syllables and jamo, unassigned
+/// points; checked character by character in the tests); else 0.
 static STABLE_STEP: [u8; 256] = {
     let mut t = [0; 256];
     let mut i = 0;
     while i < 256 {
         t[i] = match i as u8 {
             0..=0x7F => 1,
-            0xE5..=0xE9 | 0xEB..=0xEC => 3,
+            0xE4..=0xE9 | 0xEB..=0xED => 3,
             _ => 0,
         };
         i += 1;
@@ -191,9 +193,9 @@ fn needs_folding(s: &str) -> bool {
     let mut i = 0;
     while i < b.len() {
         let x = b[i];
-        // ASCII, and the lead bytes of U+5000–U+9FFF and U+B000–U+CFFF
-        // (all CJK ideographs or Hangul syllables, so stable): no decoding,
-        // one table read a step (no branch on which of the two it is).
+        // ASCII, and the lead bytes of the CJK and Hangul blocks (see
+        // `STABLE_STEP`): no decoding, one table read a step (no branch on
+        // which of the two it is).
         let stable = STABLE_STEP[x as usize];
         if stable != 0 {
             i += stable as usize;
@@ -201,22 +203,27 @@ fn needs_folding(s: &str) -> bool {
         }
         let Some(c) = s.get(i..).and_then(|t| t.chars().next()) else { return true };
         i += c.len_utf8();
-        if is_stable(c) {
-            continue;
-        }
-        if is_invisible(c) || is_combining(c) || c.is_uppercase() {
-            return true;
-        }
-        if is_nfkc_quick(std::iter::once(c)) != IsNormalized::Yes {
-            return true;
-        }
-        // Lower-case letters that still change (e.g. final forms) are rare;
-        // `to_lowercase` of a non-uppercase char is itself, except titlecase.
-        if c.is_alphabetic() && c.to_lowercase().next() != Some(c) {
+        if changes(c) {
             return true;
         }
     }
     false
+}
+
+/// Whether normalisation changes the character `c` (beyond ASCII case).
+fn changes(c: char) -> bool {
+    if is_stable(c) {
+        return false;
+    }
+    if is_invisible(c) || is_combining(c) || c.is_uppercase() {
+        return true;
+    }
+    if is_nfkc_quick(std::iter::once(c)) != IsNormalized::Yes {
+        return true;
+    }
+    // Lower-case letters that still change (e.g. final forms) are rare;
+    // `to_lowercase` of a non-uppercase char is itself, except titlecase.
+    c.is_alphabetic() && c.to_lowercase().next() != Some(c)
 }
 
 /// Normalise a pattern (name, alias, term) the same way as item text.
@@ -347,6 +354,23 @@ mod tests {
         assert_eq!(n.text, "nike bag");
         let (a, b) = n.to_original(0, 4);
         assert_eq!(&s[a..b], "𝗡𝗜\u{200B}𝗞𝗘");
+    }
+
+    /// Every character whose lead byte `STABLE_STEP` skips is one that
+    /// decoding would have let through unchanged.
+    #[test]
+    fn skipped_lead_bytes_open_only_unchanged_characters() {
+        let mut n = 0;
+        for c in (0x80..0x11_0000).filter_map(char::from_u32) {
+            let mut buf = [0u8; 4];
+            let lead = c.encode_utf8(&mut buf).as_bytes()[0];
+            if STABLE_STEP[lead as usize] != 0 {
+                assert!(!changes(c), "{c:?} U+{:04X}", c as u32);
+                assert_eq!(STABLE_STEP[lead as usize] as usize, c.len_utf8());
+                n += 1;
+            }
+        }
+        assert_eq!(n, 0x6000 + 0x2800, "U+4000–U+9FFF and U+B000–U+D7FF");
     }
 
     #[test]
