@@ -742,6 +742,22 @@ mod tests {
         }
     }
 
+    /// The characters that byte scans skip by their lead byte are never a
+    /// reason to fold, nor letters the misspelling matcher reads.
+    #[test]
+    fn skipped_lead_bytes_open_no_trigger() {
+        let mut n = 0;
+        for c in (0x80..0x11_0000).filter_map(char::from_u32) {
+            let mut buf = [0u8; 4];
+            if crate::normalize::is_cjk_hangul_lead(c.encode_utf8(&mut buf).as_bytes()[0]) {
+                assert!(!fold_trigger(c) && !accented_latin(c), "U+{:04X}", c as u32);
+                assert!(!((0x80..0x2E80).contains(&(c as u32)) && c.is_alphabetic()));
+                n += 1;
+            }
+        }
+        assert_eq!(n, 0x6000 + 0x2800);
+    }
+
     #[test]
     fn letter_runs() {
         for s in

@@ -295,11 +295,12 @@ pub fn is_word_char(c: char) -> bool {
 }
 
 /// Lead byte of a three-byte UTF-8 sequence for U+4000–U+9FFF (CJK
-/// ideographs) or U+B000–U+CFFF (Hangul syllables): byte scans skip such a
-/// character whole, without decoding it.
+/// ideographs) or U+B000–U+D7FF (Hangul syllables and jamo): byte scans
+/// skip such a character whole, without decoding it (no such character is
+/// a homoglyph, a Latin letter or invisible: `fold` tests each one).
 #[inline]
 pub(crate) const fn is_cjk_hangul_lead(b: u8) -> bool {
-    matches!(b, 0xE4..=0xE9 | 0xEB..=0xEC)
+    matches!(b, 0xE4..=0xE9 | 0xEB..=0xED)
 }
 
 /// A Chinese ideograph (CJK Unified, Extension A, Compatibility).
