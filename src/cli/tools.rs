@@ -28,7 +28,8 @@ pub struct CheckArgs {
     /// bad rows, and names that are everyday words or too short; diagnostics point at the row.
     #[arg(long, value_name = "FILE.csv")]
     registry: Vec<PathBuf>,
-    /// Check only the marks of --registry, not the ruleset's own.
+    /// Check only the marks of --registry, not the ruleset's own (warnings
+    /// about the ruleset's files are counted, not listed).
     #[arg(long, requires = "registry")]
     registry_only: bool,
 }
@@ -71,6 +72,18 @@ pub fn check(a: CheckArgs) -> Result<i32> {
             Err(e) => return Err(e.into()),
         },
     };
+    // With --registry-only, warnings about the ruleset's own files (its
+    // rules' tests, say) are not what is being checked: counted, not shown.
+    let (diags, hidden) = if a.registry_only {
+        let in_registry = |d: &Diagnostic| {
+            d.severity == Severity::Error
+                || d.location.as_ref().is_none_or(|l| a.registry.iter().any(|r| r.display().to_string() == l.file))
+        };
+        let hidden = diags.iter().filter(|d| !in_registry(d)).count();
+        (diags.into_iter().filter(in_registry).collect::<Vec<_>>(), hidden)
+    } else {
+        (diags, 0)
+    };
     let errors = diags.iter().filter(|d| d.severity == Severity::Error || deny).count();
     let warnings = diags.iter().filter(|d| d.severity == Severity::Warning).count();
     match a.format {
@@ -81,12 +94,19 @@ pub fn check(a: CheckArgs) -> Result<i32> {
                     "diagnostics": diags,
                     "errors": diags.iter().filter(|d| d.severity == Severity::Error).count(),
                     "warnings": warnings,
+                    "ruleset_warnings_not_shown": hidden,
                 }))?
             );
         }
         TextOrJson::Text => {
             for d in &diags {
                 println!("{}", d.render());
+            }
+            if hidden > 0 {
+                println!(
+                    "note: {hidden} warning(s) about the ruleset's own files not shown (--registry-only); \
+                     `iprscreen check` without it lists them"
+                );
             }
             let mut name = a.ruleset.as_ref().map_or("default".to_string(), |p| p.display().to_string());
             for r in &a.registry {

@@ -297,6 +297,17 @@ fn check_registry_points_warnings_at_the_csv_rows() {
     assert!(o.stdout.contains("warning[W002]: alias `后`"), "{}", o.stdout);
     assert!(o.stdout.contains(&format!("--> {reg}:3:1")), "{}", o.stdout);
     assert!(o.stdout.contains(&format!("default + {reg}")), "{}", o.stdout);
+    // The default rules' own warnings (W005: their tests named default
+    // marks, left out with --registry-only) are counted, not shown.
+    assert!(!o.stdout.contains("rulesets/default/"), "{}", o.stdout);
+    assert!(o.stdout.contains("about the ruleset's own files not shown (--registry-only)"), "{}", o.stdout);
+    let full = run(&["check", "--registry", reg]);
+    assert!(full.stdout.contains("rulesets/default/"), "{}", full.stdout);
+    let j: serde_json::Value =
+        serde_json::from_str(&run(&["check", "--registry", reg, "--registry-only", "--format", "json"]).stdout)
+            .unwrap();
+    assert!(j["ruleset_warnings_not_shown"].as_u64().unwrap() > 0, "{j}");
+    assert!(j["diagnostics"].as_array().unwrap().iter().all(|d| d["location"]["file"] == reg), "{j}");
     // `--deny warnings` turns them into a failure.
     assert_eq!(run(&["check", "--registry", reg, "--registry-only", "--deny", "warnings"]).code, 1);
 }
