@@ -317,7 +317,7 @@ pub(crate) fn words_of(norm: &str) -> Option<Vec<Vec<u8>>> {
         .map(|w| w.to_ascii_lowercase().into_bytes())
         .collect();
     let total: usize = words.iter().map(|w| w.len()).sum();
-    if words.is_empty() || total > MAX_KEY || !words[0][0].is_ascii_alphabetic() {
+    if words.is_empty() || total > MAX_KEY {
         return None;
     }
     Some(words)
@@ -398,7 +398,11 @@ impl FuzzyIndex {
         let Some(words) = words_of(&folded) else { return };
         let full: Vec<u8> = words.concat();
         let words: Box<[Box<[u8]>]> = words.into_iter().map(|w| w.into_boxed_slice()).collect();
-        self.add_entry(full, words.clone(), None, target);
+        // A token opening with a digit is never looked up: a name opening
+        // with one (`3 Concept Eyes`) is found by its other words only.
+        if full[0].is_ascii_alphabetic() {
+            self.add_entry(full, words.clone(), None, target);
+        }
         if words.len() > 1 {
             for w in words.iter() {
                 self.name_words.insert(set_hash(w));
