@@ -404,7 +404,9 @@ impl FuzzyIndex {
             self.add_entry(full, words.clone(), None, target);
         }
         if words.len() > 1 {
-            for w in words.iter() {
+            // Not an opening number: `3` next to a short word is common.
+            let opening_number = usize::from(!words[0][0].is_ascii_alphabetic());
+            for w in words.iter().skip(opening_number) {
                 self.name_words.insert(set_hash(w));
             }
             for (i, w) in words.iter().enumerate() {
