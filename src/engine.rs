@@ -1154,7 +1154,7 @@ impl Engine {
             && !c.fuzzy.is_empty()
             // (16 bytes a step, each step vectorised: cheaper than a byte
             // loop on the Chinese and Korean titles that hold no Latin letter)
-            && bytes.chunks(16).any(|c| c.iter().fold(false, |a, b| a | b.is_ascii_alphabetic()))
+            && bytes.chunks(16).any(|chunk| chunk.iter().fold(false, |a, b| a | b.is_ascii_alphabetic()))
             // On other text holding Latin letters, the same shortcut from its
             // ASCII runs, unless an accented letter could join a token there.
             && (words.is_some() || s.trace.is_some() || {
