@@ -546,32 +546,50 @@ impl FuzzyIndex {
             (en as usize, k)
         };
         let misses = &mut s.misses[..MISS_SLOTS];
-        let mut prev_hash = None;
+        // The previous token: its span, and its hash when it is one run (a
+        // longer token is hashed only when a short neighbour needs it).
+        let mut prev_tok: Option<(usize, usize, Option<u64>)> = None;
         let mut k = 0;
         while k < n {
             let r = runs[k];
             let (st, mut en) = (r.start as usize, r.end as usize);
             k += 1;
             let single = k == n || runs[k].start as usize != en;
-            let th = if single {
-                r.hash
+            let (th, prev) = if single {
+                let prev = prev_tok.replace((st, en, Some(r.hash)));
+                // Known misses first: most words of a manifest repeat.
+                if misses[(r.hash as usize) & (MISS_SLOTS - 1)] == r.hash {
+                    continue;
+                }
+                // A single run opening with a letter has no digits.
+                if !self.in_shape(&text[st..en], 0, false) {
+                    continue;
+                }
+                (r.hash, prev)
             } else {
+                // Letters and digits (`sku930509`, `500ml`): the shape
+                // first, which rules out most such tokens without hashing.
                 (en, k) = token_end(k - 1);
-                set_hash_in(text, st, en)
+                let prev = prev_tok.replace((st, en, None));
+                let tok = &text[st..en];
+                let digits = tok.iter().filter(|b| b.is_ascii_digit()).count() as u32;
+                if !self.in_shape(tok, digits, false) {
+                    continue;
+                }
+                let th = set_hash_in(text, st, en);
+                prev_tok = Some((st, en, Some(th)));
+                if misses[(th as usize) & (MISS_SLOTS - 1)] == th {
+                    continue;
+                }
+                (th, prev)
             };
-            let prev = prev_hash.replace(th);
-            // Known misses first: most words of a manifest repeat.
-            if misses[(th as usize) & (MISS_SLOTS - 1)] == th {
+            if self.everyday_word(misses, th) {
                 continue;
             }
             let tok = &text[st..en];
-            // A single run opening with a letter has no digits.
-            let digits = if single { 0 } else { tok.iter().filter(|b| b.is_ascii_digit()).count() as u32 };
-            if !self.in_shape(tok, digits, false) || self.everyday_word(misses, th) {
-                continue;
-            }
             // Too short for a whole name: only with a neighbouring name word.
             if tok.len() + 1 < self.min_len {
+                let prev = prev.map(|(ps, pe, h)| h.unwrap_or_else(|| set_hash_in(text, ps, pe)));
                 let near = |h: u64| self.name_words.contains(&h);
                 let next = || {
                     let (e, j) = token_end(k);
