@@ -27,6 +27,12 @@ pub const CATEGORIES: [&str; 9] =
 
 /// Index of the `other` category.
 pub const OTHER: u8 = 8;
+/// Index of the `clothing` category.
+pub const CLOTHING: u8 = 0;
+/// Index of the `bags` category.
+pub const BAGS: u8 = 1;
+/// Index of the `electronics` category.
+pub const ELECTRONICS: u8 = 4;
 
 /// Category index from a name.
 pub fn category_index(name: &str) -> Option<u8> {

@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use crate::compile::{self, party_key, Compiled, RuleKind, Target, CATEGORIES, OTHER};
+use crate::compile::{self, party_key, Compiled, RuleKind, Target, BAGS, CATEGORIES, CLOTHING, ELECTRONICS, OTHER};
 use crate::diagnostic::Diagnostic;
 use crate::error::RulesetError;
 use crate::item::Item;
@@ -1337,6 +1337,43 @@ impl Engine {
                 cands[i].compat = true;
                 prev_compat_end = Some(en);
             }
+        }
+        // A row of three or more device brands back to back (`通用oppo华为vivo
+        // 小米苹果`, `美能达,佳能,夏普`) lists what the goods fit: no maker
+        // sells its goods under three brands. A device brand is in class on
+        // electronics but not on clothing or bags (fashion houses register
+        // class 9 for eyewear and phone cases): a row of fashion brands (`LV
+        // Gucci Chanel 同款`) is a look-alike hint and stays brands.
+        let device = |m: u32| {
+            let mask = c.marks[m as usize].cat_mask;
+            mask & (1 << ELECTRONICS) != 0 && mask & (1 << CLOTHING | 1 << BAGS) == 0
+        };
+        let (mut row_start, mut row_end) = (first_cand, 0);
+        for i in first_cand..=cands.len() {
+            let joined = i < cands.len()
+                && i > row_start
+                && device(cands[i].mark)
+                // (two spellings of one span overlap)
+                && (cands[i].start < row_end
+                    || norm
+                        .get(row_end..cands[i].start)
+                        .is_some_and(|g| g.chars().take(6).count() <= 5 && only_words(g, JOINERS)));
+            if joined {
+                row_end = row_end.max(cands[i].end);
+                continue;
+            }
+            if i > row_start {
+                let mut marks: Vec<u32> = cands[row_start..i].iter().map(|c| c.mark).collect();
+                marks.sort_unstable();
+                marks.dedup();
+                if marks.len() >= 3 {
+                    for c in &mut cands[row_start..i] {
+                        c.compat = true;
+                    }
+                }
+            }
+            row_start = if i < cands.len() && device(cands[i].mark) { i } else { i + 1 };
+            row_end = cands.get(i).map_or(0, |c| c.end);
         }
         // A name written in two scripts back to back (`DELL戴尔G7`, `华为
         // HUAWEI`) is one mention: compatibility for one half is for both.
