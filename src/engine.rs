@@ -40,7 +40,8 @@ pub struct Scratch {
     cands: Vec<Cand>,
     guards: Vec<(usize, usize)>,
     cues_before: Vec<(usize, usize)>,
-    cues_after: Vec<(usize, usize)>,
+    /// (start, end, the cue is an accessory word: `手机壳`)
+    cues_after: Vec<(usize, usize, bool)>,
     /// Starts of cover words (贴膜, case) in the current field.
     covers: Vec<usize>,
     words: [u16; 9],
@@ -985,11 +986,16 @@ impl Engine {
         }
         // Guards, cues and words first.
         for h in &s.hits {
-            for t in &c.patterns[h.pat as usize].targets {
+            let targets = &c.patterns[h.pat as usize].targets;
+            for t in targets {
                 match *t {
                     Target::Guard { .. } => s.guards.push((h.start, h.end)),
                     Target::CompatBefore => s.cues_before.push((h.start, h.end)),
-                    Target::CompatAfter => s.cues_after.push((h.start, h.end)),
+                    Target::CompatAfter => s.cues_after.push((
+                        h.start,
+                        h.end,
+                        targets.iter().any(|t| matches!(t, Target::CompatAccessory)),
+                    )),
                     Target::CompatAccessory => accessory = accessory.min(h.start),
                     Target::CompatCover => s.covers.push(h.start),
                     Target::FoldTrigger => joined_name = true,
@@ -1268,6 +1274,11 @@ impl Engine {
         // Compatibility wording: a cue shortly before the mark (or before a
         // chain of marks: 适用于苹果华为), or right after it (아이폰 호환).
         let window = c.compat_window;
+        // A fashion brand (in class on clothing or bags) next to an accessory
+        // word is the accessory's own brand: `古驰手机壳`, `LV 15promax 手机壳
+        // 老花` are Gucci and LV cases, a classic counterfeit, where `华为手机壳`
+        // is a case for Huawei phones. Cue words (`for`, 适用于) still count.
+        let fashion = |m: u32| c.marks[m as usize].cat_mask & (1 << CLOTHING | 1 << BAGS) != 0;
         let mut prev_compat_end: Option<usize> = None;
         for i in first_cand..cands.len() {
             let (st, en) = (cands[i].start, cands[i].end);
@@ -1289,8 +1300,10 @@ impl Engine {
             });
             // A one-character cue (Korean 용 "for": 아이폰용) must follow the
             // mark directly, or 남성용 ("for men") would make 나이키 a compat mention.
-            let after = s.cues_after.iter().any(|&(cs, ce)| {
-                cs >= en && {
+            // An accessory word names what it fits only after a device
+            // brand (see `fashion` above).
+            let after = s.cues_after.iter().any(|&(cs, ce, acc)| {
+                cs >= en && !(acc && fashion(cands[i].mark)) && {
                     let g = gap(en, cs);
                     if gap(cs, ce) <= 1 {
                         g == 0
@@ -1331,8 +1344,11 @@ impl Engine {
             // product (`华为MateBook X Pro 2019款笔记本外壳保护贴膜`), even
             // opening the title; not a cover that comes with the device
             // (`送钢化膜`, `with case`).
-            let covered =
-                || with_model() && s.covers.iter().any(|&cs| cs >= en && !norm.get(..cs).is_some_and(ends_with_gift));
+            let covered = || {
+                !fashion(cands[i].mark)
+                    && with_model()
+                    && s.covers.iter().any(|&cs| cs >= en && !norm.get(..cs).is_some_and(ends_with_gift))
+            };
             if before || after || chained || device || covered() {
                 cands[i].compat = true;
                 prev_compat_end = Some(en);
