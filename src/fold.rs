@@ -198,6 +198,9 @@ pub fn needs_fold(text: &str) -> bool {
             let latin =
                 (x < 0xE0 || x == 0xE1) && text.get(i..).and_then(|t| t.chars().next()).is_some_and(accented_latin);
             match non_ascii_step(text, i) {
+                // An accented letter inside a Latin word (`Chanél`, `Gùcci`,
+                // `Diór`): the folded view reads the word without accents.
+                Some(next) if latin && (prev_alpha || b.get(next).is_some_and(u8::is_ascii_alphabetic)) => return true,
                 Some(next) => i = next,
                 None => return true,
             }
@@ -583,11 +586,15 @@ mod tests {
             if x >= 0x80 {
                 tok_len = 0;
                 let c = text[i..].chars().next().unwrap_or(' ');
-                prev_alpha = accented_latin(c);
+                let latin = accented_latin(c);
                 match non_ascii_step(text, i) {
+                    Some(next) if latin && (prev_alpha || b.get(next).is_some_and(u8::is_ascii_alphabetic)) => {
+                        return true
+                    }
                     Some(next) => i = next,
                     None => return true,
                 }
+                prev_alpha = latin;
                 continue;
             }
             if x == b' ' {
