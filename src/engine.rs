@@ -1360,10 +1360,7 @@ impl Engine {
         // electronics but not on clothing or bags (fashion houses register
         // class 9 for eyewear and phone cases): a row of fashion brands (`LV
         // Gucci Chanel 同款`) is a look-alike hint and stays brands.
-        let device = |m: u32| {
-            let mask = c.marks[m as usize].cat_mask;
-            mask & (1 << ELECTRONICS) != 0 && mask & (1 << CLOTHING | 1 << BAGS) == 0
-        };
+        let device = |m: u32| c.marks[m as usize].cat_mask & (1 << ELECTRONICS) != 0 && !fashion(m);
         let (mut row_start, mut row_end) = (first_cand, 0);
         for i in first_cand..=cands.len() {
             let joined = i < cands.len()
