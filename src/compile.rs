@@ -212,6 +212,9 @@ pub(crate) struct Compiled {
     /// USD per unit of each currency code (upper case, sorted): a handful
     /// of codes, looked up per item by [`Compiled::currency_rate`].
     pub currency: Vec<(String, f64)>,
+    /// The three-letter codes of `currency` packed by [`pack_code`]: the
+    /// lookup of an ISO 4217 code is a few integer compares.
+    pub currency_packed: Vec<(u32, f64)>,
     pub warnings: Vec<Diagnostic>,
 }
 
@@ -220,8 +223,25 @@ impl Compiled {
     /// it: a scan over the few codes a ruleset names, with no allocation or
     /// hashing per item (the declared value of most items has a currency).
     pub fn currency_rate(&self, code: &str) -> Option<f64> {
+        // Only a three-letter code can equal a three-letter code.
+        if let Some(key) = pack_code(code.as_bytes()) {
+            return self.currency_packed.iter().find(|(k, _)| *k == key).map(|&(_, r)| r);
+        }
         let code = code.trim();
         self.currency.iter().find(|(k, _)| k.len() == code.len() && k.eq_ignore_ascii_case(code)).map(|&(_, r)| r)
+    }
+}
+
+/// A three-letter ASCII code (`cny`, `USD`) as one upper-case integer.
+#[inline]
+pub(crate) fn pack_code(b: &[u8]) -> Option<u32> {
+    match *b {
+        [x, y, z] if b.iter().all(u8::is_ascii_alphabetic) => Some(
+            x.to_ascii_uppercase() as u32
+                | (y.to_ascii_uppercase() as u32) << 8
+                | (z.to_ascii_uppercase() as u32) << 16,
+        ),
+        _ => None,
     }
 }
 
@@ -1318,6 +1338,7 @@ pub(crate) fn compile(rs: &Ruleset) -> Result<Compiled, RulesetError> {
         scoring,
         prone_mask,
         policy,
+        currency_packed: currency.iter().filter_map(|(k, &r)| Some((pack_code(k.as_bytes())?, r))).collect(),
         currency: {
             let mut v: Vec<(String, f64)> = currency.into_iter().collect();
             v.sort_by(|a, b| a.0.cmp(&b.0));

@@ -1752,6 +1752,26 @@ mod currency {
         assert!(!got.iter().any(|r| r == "price-implausible"), "{got:?}");
         assert!(reasons.iter().any(|r| r.contains("currency `XYZ` has no rate")), "{reasons:?}");
     }
+
+    /// The packed lookup of three-letter codes answers as a scan of the
+    /// whole table does, for every code of the table in any case and for
+    /// codes of other lengths and letters.
+    #[test]
+    fn packed_codes_agree_with_the_table() {
+        let e = Engine::from_ruleset(&Ruleset::default_ruleset().unwrap()).unwrap();
+        let c = &*e.inner;
+        let slow = |code: &str| {
+            let code = code.trim();
+            c.currency.iter().find(|(k, _)| k.eq_ignore_ascii_case(code)).map(|&(_, r)| r)
+        };
+        let mut codes: Vec<String> = c.currency.iter().map(|(k, _)| k.clone()).collect();
+        codes.extend(codes.clone().iter().map(|k| k.to_lowercase()));
+        codes.extend(["US", "USDT", "U D", "1SD", "ÜSD", "", "   ", "usd ", "XYZ", "cnY"].map(String::from));
+        for code in &codes {
+            assert_eq!(c.currency_rate(code), slow(code), "{code:?}");
+        }
+        assert_eq!(c.currency_packed.len(), c.currency.len());
+    }
 }
 
 #[cfg(test)]
