@@ -9,6 +9,8 @@
 //! or JSONL manifest (cut into chunks, parsed into one reused item), and
 //! `pipeline/*` reading plus scanning on one thread: the library's share of
 //! `iprscreen scan` (the CLI adds the encoding of verdicts and the writing).
+//! `compile/*` times building the engine: 10k marks, and 100k literal
+//! patterns (the build target).
 //!
 //! Allocator: mimalloc, as in the binary.
 //!
@@ -252,6 +254,14 @@ fn bench(c: &mut Criterion) {
     let mut g = c.benchmark_group("compile");
     g.sample_size(10);
     g.bench_function("10k-marks", |b| b.iter(|| Engine::from_ruleset(&rs).unwrap().stats().patterns));
+    // The brief's build target: 100k literal patterns (each synthetic mark
+    // has a name and an alias; the default ruleset brings its own).
+    let mut big = Ruleset::default_ruleset().unwrap();
+    big.add_marks("synthetic", synthetic_marks(48_000 - own, &mut Rng(0x0bad_5eed_1234_5678)));
+    let stats = Engine::from_ruleset(&big).unwrap().stats();
+    eprintln!("compile/100k-literals: {} marks, {} literals", stats.marks, stats.patterns);
+    assert!(stats.patterns >= 100_000, "{} literals", stats.patterns);
+    g.bench_function("100k-literals", |b| b.iter(|| Engine::from_ruleset(&big).unwrap().stats().patterns));
     g.finish();
 }
 
