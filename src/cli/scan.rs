@@ -297,18 +297,33 @@ struct Slot {
     summary: Summary,
     /// With a budget: the rows, kept for the plan.
     entries: Vec<Entry>,
+    /// Verdicts scanned but not yet encoded (see [`Work::run`]).
+    pending: Vec<iprscreen::Verdict>,
     /// A worker panicked on this chunk.
     panic: Option<String>,
 }
 
 impl Work {
-    /// Parse, scan and encode the rows of `slot.chunk`.
+    /// Parse, scan and encode the rows of `slot.chunk`. Verdicts are
+    /// encoded [`ENCODE_BATCH`] at a time, after the rows that made them
+    /// were scanned: the encoder's code then stays out of the instruction
+    /// cache while rows are parsed and scanned, and the other way round.
     fn run(&self, slot: &mut Slot, scratch: &mut iprscreen::engine::Scratch, item: &mut Item) {
         slot.out.clear();
         slot.log.clear();
         slot.summary.clear();
+        slot.pending.clear();
         (slot.printed, slot.rows, slot.verdicts, slot.errors, slot.failed_level) = (0, 0, 0, 0, false);
-        let Slot { chunk, out, printed, log, rows, verdicts, errors, failed_level, summary, entries, .. } = slot;
+        let Slot { chunk, out, printed, log, rows, verdicts, errors, failed_level, summary, entries, pending, .. } =
+            slot;
+        let encode = |pending: &mut Vec<iprscreen::Verdict>, out: &mut Vec<u8>, summary: &mut Summary| {
+            let mut n = 0;
+            for v in pending.drain(..) {
+                summary.add(&v);
+                n += u64::from(self.encoder.verdict(&v, out));
+            }
+            n
+        };
         chunk.parse_each(item, |r| {
             *rows += 1;
             match r {
@@ -321,8 +336,10 @@ impl Work {
                     if self.lot {
                         entries.push(Entry::Verdict(v, item.seller.clone()));
                     } else {
-                        summary.add(&v);
-                        *printed += u64::from(self.encoder.verdict(&v, out));
+                        pending.push(v);
+                        if pending.len() == ENCODE_BATCH {
+                            *printed += encode(pending, out, summary);
+                        }
                     }
                 }
                 Err(e) => {
@@ -331,14 +348,20 @@ impl Work {
                     if self.lot {
                         entries.push(Entry::Error(e));
                     } else {
+                        // The verdicts of the rows before it first: input order.
+                        *printed += encode(pending, out, summary);
                         self.encoder.error(&e, out);
                         *printed += 1;
                     }
                 }
             }
         });
+        *printed += encode(pending, out, summary);
     }
 }
+
+/// Verdicts scanned before they are encoded together (a few KB held).
+const ENCODE_BATCH: usize = 64;
 
 /// Scan one input: a reader thread cuts chunks, `workers` threads parse,
 /// scan and encode them, this thread writes them in input order.

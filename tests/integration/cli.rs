@@ -170,6 +170,36 @@ fn bad_input_is_reported_and_nothing_is_lost() {
     assert!(checked >= 6, "only {checked} bad-input fixtures");
 }
 
+/// Verdicts are encoded in batches after scanning; error records between
+/// them keep their place: every record comes out in input order, with one
+/// and two threads.
+#[test]
+fn verdicts_and_error_records_keep_input_order() {
+    let mut input = String::new();
+    let mut want = Vec::new();
+    for i in 1..=300 {
+        if i % 37 == 0 || i == 64 || i == 65 || i == 129 {
+            input.push_str("{\"id\": \"broken\", \"description\": \n");
+            want.push(format!("error@{i}"));
+        } else {
+            input.push_str(&format!("{{\"id\": \"r{i}\", \"description\": \"cotton tee {i}\"}}\n"));
+            want.push(format!("r{i}"));
+        }
+    }
+    for threads in ["1", "2"] {
+        let o = run_stdin(&["scan", "--input-format", "jsonl", "--threads", threads, "-"], &input);
+        assert_eq!(o.code, 2, "{}", o.stderr);
+        let got: Vec<String> = jsonl(&o.stdout)
+            .iter()
+            .map(|r| match r["type"].as_str() {
+                Some("verdict") => r["id"].as_str().unwrap().to_string(),
+                _ => format!("error@{}", r["line"]),
+            })
+            .collect();
+        assert_eq!(got, want, "threads {threads}");
+    }
+}
+
 #[test]
 fn bad_csv_rows_name_the_field() {
     let o = run(&["scan", "tests/data/manifests/bad_value.csv"]);
