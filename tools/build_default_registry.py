@@ -284,7 +284,7 @@ MCM | MCM | 18 25 | | bags:100 |
 MONCLER | Moncler | 9 18 25 | Moncler S.p.A. | clothing:150 bags:200 | 盟可睞
 NBA | NBA | 9 16 25 28 41 | NBA Properties, Inc. | |
 New Balance | New Balance | 18 25 | New Balance Athletics, Inc. | | 紐巴倫
-NIKE | Nike | 9 14 18 25 28 | Nike, Inc. | | 耐吉
+NIKE | Nike | 9 14 18 25 28 | Nike, Inc. | | 耐吉; AJ1:model; AJ3:model; AJ4:model; AJ5:model; AJ6:model; AJ11:model; AJ12:model; AJ13:model; Air Force 1:model; 空军一号:model; SB Dunk:model; Dunk Low:model; Dunk High:model
 OFF-WHITE | Off-White | 9 14 18 25 | | clothing:80 bags:200 | OffWhite
 palace | Palace | 25 | | |
 PATEK PHILIPPE | Patek Philippe | 14 | Patek Philippe SA | watches:10000 | 百達翡麗
@@ -508,7 +508,7 @@ hotwheels | Hot Wheels | 28 | Mattel, Inc. | |
 hotwind | Hotwind | 18 25 | | |
 house of hello | House of Hello | 25 | | |
 HP | HP | 2 9 | HP Inc. | electronics:5 |
-HUAWEI | Huawei | 9 | Huawei Technologies Co., Ltd. | electronics:10 | 華為; 화웨이
+HUAWEI | Huawei | 9 | Huawei Technologies Co., Ltd. | electronics:10 | 華為; 화웨이; MateBook:model; MatePad:model
 HUGGIES | Huggies | 5 | Kimberly-Clark | |
 hyundai | Hyundai | 12 | Hyundai Motor Company | |
 IBM | IBM | 9 | International Business Machines Corporation | |
