@@ -421,7 +421,16 @@ impl FuzzyIndex {
         if key.len() < MASK_MIN.min(WORD_MIN) {
             return;
         }
-        if self.entries.iter().rev().take(64).any(|e| *e.key == *key && e.target == target && e.which == which) {
+        // The same key of the same target once; a word shared by two names
+        // of one mark (`dunk` of Dunk High and Dunk Low) is kept for each,
+        // as each name's other words differ.
+        if self
+            .entries
+            .iter()
+            .rev()
+            .take(64)
+            .any(|e| *e.key == *key && e.target == target && e.which == which && e.words == words)
+        {
             return;
         }
         let id = self.entries.len() as u32;
@@ -966,6 +975,26 @@ mod tests {
                 (mark, text[h.start..h.end].to_string(), h.masked)
             })
             .collect()
+    }
+
+    /// Two names of one mark that share a word (`dunk` of Dunk High and
+    /// Dunk Low, `air` of Air Jordan and Air Force 1): the misspelt shared
+    /// word is found with either name's other words.
+    #[test]
+    fn a_word_shared_by_two_names_of_one_mark() {
+        let mut ix = FuzzyIndex::new(6);
+        for name in ["dunk high", "dunk low", "air force 1", "air jordan"] {
+            ix.add(name, t(7));
+        }
+        ix.add_dictionary(WORDS);
+        for (text, want) in [
+            ("dnuk high", "dnuk high"),
+            ("dnuk low", "dnuk low"),
+            ("ari jordan", "ari jordan"),
+            ("ari force 1", "ari force 1"),
+        ] {
+            assert_eq!(found(&ix, text), vec![(7, want.to_string(), false)], "{text}");
+        }
     }
 
     #[test]
