@@ -542,7 +542,7 @@ impl Engine {
                         continue;
                     }
                     let t0 = s.profile.as_ref().map(|_| std::time::Instant::now());
-                    let found = regex.find(&s.norm.text);
+                    let found = evidence_match(regex, &s.norm.text);
                     if let (Some(p), Some(t0)) = (s.profile.as_mut(), t0) {
                         p.rule_ns[ri as usize] += t0.elapsed().as_nanos() as u64;
                     }
@@ -1519,6 +1519,19 @@ fn char_pos(text: &str, start: usize, end: usize) -> (usize, usize) {
     (cs, cs + text[start..end].chars().count())
 }
 
+/// The evidence of a regex rule in `text`: the first capture group that
+/// took part in the leftmost match, or the whole match when none did (or
+/// the pattern has none). Patterns match a character on each side of a
+/// word (`(?:^|[^a-z0-9])`, as the regex crate has no look-around); the
+/// group leaves those edges out of the evidence span.
+fn evidence_match<'t>(regex: &regex::Regex, text: &'t str) -> Option<regex::Match<'t>> {
+    if regex.captures_len() == 1 {
+        return regex.find(text);
+    }
+    let caps = regex.captures(text)?;
+    (1..caps.len()).find_map(|i| caps.get(i)).or_else(|| caps.get(0))
+}
+
 /// Bytes of a field that matching reads. Titles and customs descriptions
 /// are far shorter; a longer field (a dump pasted into one cell) is screened
 /// up to here, and its verdict says so, so that one item cannot hold up a
@@ -2078,5 +2091,39 @@ mod word_lookup {
             }
         }
         eprintln!("words {:.3} s, walk {:.3} s (best of 8, {} items)", best[0], best[1], items.len());
+    }
+}
+
+#[cfg(test)]
+mod regex_evidence {
+    //! A regex rule's evidence is the word it is about, not the character
+    //! its pattern matched on either side (the first capture group).
+    use super::*;
+
+    #[test]
+    fn evidence_leaves_the_edges_out() {
+        let e = Engine::from_ruleset(&Ruleset::default_ruleset().unwrap()).unwrap();
+        for (text, rule, want) in [
+            ("高仿 LV 手提包", "coded-cjk-context", "高仿"),
+            ("超A 运动鞋 男", "coded-cjk-context", "超A"),
+            ("명품 가품 가방", "coded-cjk-context", "가품"),
+            ("正品a货 手表", "a-huo", "a货"),
+            ("aaa quality watch men", "grade-code", "aaa quality"),
+            ("新款 AAA级 手表", "grade-code", "AAA级"),
+            ("handbag 1:1 leather", "ratio-1to1", "1:1"),
+            ("bag same as original leather", "same-as-original", "same as original"),
+            ("sneakers passes legit check", "passes-check", "passes legit check"),
+            ("sneakers pk batch men", "rep-batch", "pk batch"),
+            ("샤넬st 가방 여성", "weak-ko-re", "st"),
+            ("카피 가방 여성", "weak-ko-re", "카피"),
+        ] {
+            let v = e.scan(&Item::new("1", text));
+            let Some(hit) = v.rules.iter().find(|r| r.id == rule) else {
+                panic!("{text}: {rule} did not fire: {:?}", v.rules)
+            };
+            assert_eq!(hit.matched, want, "{text}");
+            let [s, en] = hit.span.unwrap();
+            assert_eq!(&text[s..en], want, "{text}");
+        }
     }
 }
