@@ -297,71 +297,79 @@ struct Slot {
     summary: Summary,
     /// With a budget: the rows, kept for the plan.
     entries: Vec<Entry>,
-    /// Verdicts scanned but not yet encoded (see [`Work::run`]).
-    pending: Vec<iprscreen::Verdict>,
     /// A worker panicked on this chunk.
     panic: Option<String>,
 }
 
 impl Work {
-    /// Parse, scan and encode the rows of `slot.chunk`. Verdicts are
-    /// encoded [`ENCODE_BATCH`] at a time, after the rows that made them
-    /// were scanned: the encoder's code then stays out of the instruction
-    /// cache while rows are parsed and scanned, and the other way round.
-    fn run(&self, slot: &mut Slot, scratch: &mut iprscreen::engine::Scratch, item: &mut Item) {
+    /// Parse, scan and encode the rows of `slot.chunk`, [`BATCH`] rows at a
+    /// time: all of a batch is parsed, then scanned, then encoded, so the
+    /// parser's, the engine's and the encoder's code each stay in the
+    /// instruction cache for a whole batch instead of taking turns on every
+    /// row. Output is in input order.
+    fn run(&self, slot: &mut Slot, scratch: &mut iprscreen::engine::Scratch, batch: &mut Batch) {
         slot.out.clear();
         slot.log.clear();
         slot.summary.clear();
-        slot.pending.clear();
         (slot.printed, slot.rows, slot.verdicts, slot.errors, slot.failed_level) = (0, 0, 0, 0, false);
-        let Slot { chunk, out, printed, log, rows, verdicts, errors, failed_level, summary, entries, pending, .. } =
-            slot;
-        let encode = |pending: &mut Vec<iprscreen::Verdict>, out: &mut Vec<u8>, summary: &mut Summary| {
-            let mut n = 0;
-            for v in pending.drain(..) {
-                summary.add(&v);
-                n += u64::from(self.encoder.verdict(&v, out));
+        let Slot { chunk, out, printed, log, rows, verdicts, errors, failed_level, summary, entries, .. } = slot;
+        let Batch { items, errors: row_errors, verdicts: scanned } = batch;
+        chunk.parse_batched(items, row_errors, |items, row_errors| {
+            scanned.clear();
+            for (item, e) in items.iter().zip(row_errors) {
+                if e.is_none() {
+                    scanned.push(self.engine.scan_with(scratch, item));
+                }
             }
-            n
-        };
-        chunk.parse_each(item, |r| {
-            *rows += 1;
-            match r {
-                Ok(item) => {
-                    let v = self.engine.scan_with(scratch, item);
-                    *verdicts += 1;
-                    if self.fail_on.is_some_and(|l| v.level >= l) {
-                        *failed_level = true;
-                    }
-                    if self.lot {
-                        entries.push(Entry::Verdict(v, item.seller.clone()));
-                    } else {
-                        pending.push(v);
-                        if pending.len() == ENCODE_BATCH {
-                            *printed += encode(pending, out, summary);
+            let mut scanned = scanned.drain(..);
+            for (item, e) in items.iter().zip(row_errors) {
+                *rows += 1;
+                match e {
+                    None => {
+                        let Some(v) = scanned.next() else { unreachable!("one verdict per parsed row") };
+                        *verdicts += 1;
+                        if self.fail_on.is_some_and(|l| v.level >= l) {
+                            *failed_level = true;
+                        }
+                        if self.lot {
+                            entries.push(Entry::Verdict(v, item.seller.clone()));
+                        } else {
+                            summary.add(&v);
+                            *printed += u64::from(self.encoder.verdict(&v, out));
                         }
                     }
-                }
-                Err(e) => {
-                    *errors += 1;
-                    let _ = writeln!(log, "iprscreen: {e}");
-                    if self.lot {
-                        entries.push(Entry::Error(e));
-                    } else {
-                        // The verdicts of the rows before it first: input order.
-                        *printed += encode(pending, out, summary);
-                        self.encoder.error(&e, out);
-                        *printed += 1;
+                    Some(e) => {
+                        *errors += 1;
+                        let _ = writeln!(log, "iprscreen: {e}");
+                        if self.lot {
+                            entries.push(Entry::Error(e.clone()));
+                        } else {
+                            self.encoder.error(e, out);
+                            *printed += 1;
+                        }
                     }
                 }
             }
         });
-        *printed += encode(pending, out, summary);
     }
 }
 
-/// Verdicts scanned before they are encoded together (a few KB held).
-const ENCODE_BATCH: usize = 64;
+/// A worker's reused buffers for one batch of rows.
+struct Batch {
+    items: Vec<Item>,
+    errors: Vec<Option<RecordError>>,
+    verdicts: Vec<iprscreen::Verdict>,
+}
+
+impl Batch {
+    fn new() -> Batch {
+        Batch { items: vec![Item::default(); BATCH], errors: Vec::new(), verdicts: Vec::with_capacity(BATCH) }
+    }
+}
+
+/// Rows parsed, then scanned, then encoded together (64 items and their
+/// verdicts held: a few tens of KB).
+const BATCH: usize = 64;
 
 /// Scan one input: a reader thread cuts chunks, `workers` threads parse,
 /// scan and encode them, this thread writes them in input order.
@@ -407,12 +415,12 @@ fn scan_chunks(
         let (work, work_rx, done_tx) = (work.clone(), work_rx.clone(), done_tx.clone());
         handles.push(std::thread::spawn(move || {
             let mut scratch = work.engine.scratch();
-            let mut item = Item::default();
+            let mut batch = Batch::new();
             loop {
                 let next = work_rx.lock().map(|rx| rx.recv());
                 let Ok(Ok(mut slot)) = next else { break };
                 let run = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                    work.run(&mut slot, &mut scratch, &mut item)
+                    work.run(&mut slot, &mut scratch, &mut batch)
                 }));
                 if let Err(p) = run {
                     let msg = p
@@ -421,7 +429,7 @@ fn scan_chunks(
                         .or_else(|| p.downcast_ref::<String>().cloned())
                         .unwrap_or_default();
                     slot.panic = Some(msg);
-                    (scratch, item) = (work.engine.scratch(), Item::default());
+                    (scratch, batch) = (work.engine.scratch(), Batch::new());
                 }
                 if done_tx.send(slot).is_err() {
                     break;

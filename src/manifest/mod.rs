@@ -339,6 +339,49 @@ impl Chunk {
         }
     }
 
+    /// Parse the rows in order, `items.len()` at a time (at least one), and
+    /// call `f` with each batch: its items and, row by row, `None` or the
+    /// row's error (then that row's item is stale). A caller that scans a
+    /// whole batch after parsing it keeps the parser's code and the
+    /// scanner's apart in the instruction cache.
+    pub fn parse_batched(
+        &self,
+        items: &mut Vec<Item>,
+        errors: &mut Vec<Option<RecordError>>,
+        mut f: impl FnMut(&[Item], &[Option<RecordError>]),
+    ) {
+        if items.is_empty() {
+            items.push(Item::default());
+        }
+        let text = utf8(&self.data);
+        let piece = |from: usize, to: usize| text.and_then(|t| t.get(from..to));
+        for rows in self.rows.chunks(items.len()) {
+            errors.clear();
+            for (row, item) in rows.iter().zip(items.iter_mut()) {
+                let r = match (row, self.parser.as_deref()) {
+                    (RawRow::Done(r), _) => match r.as_ref() {
+                        Ok(it) => {
+                            item.clone_from(it);
+                            Ok(())
+                        }
+                        Err(e) => Err(e.clone()),
+                    },
+                    (&RawRow::Line { line, row, start, end }, Some(Parser::Jsonl(p))) => {
+                        p.parse(line, row, &self.data[start..end], piece(start, end), item)
+                    }
+                    (&RawRow::Record { line, row, start, first, len }, Some(Parser::Csv(p))) => {
+                        let rec = csv::Packed { data: &self.data, start, ends: &self.ends[first..first + len] };
+                        let text = piece(start, rec.end());
+                        p.build(rec, text, line, row, item)
+                    }
+                    _ => unreachable!("a raw row is filled with its parser"),
+                };
+                errors.push(r.err());
+            }
+            f(&items[..rows.len()], errors);
+        }
+    }
+
     pub(crate) fn set_parser(&mut self, parser: &Arc<Parser>) {
         self.parser = Some(parser.clone());
     }
@@ -869,11 +912,27 @@ mod tests {
 
     pub(crate) fn drain_chunks(mut reader: ChunkReader) -> Vec<Result<Item, RecordError>> {
         let (mut out, mut chunk, mut item) = (Vec::new(), Chunk::new(), Item::default());
+        // Batches of these sizes, their items reused across chunks, must
+        // give what `parse_each` gives.
+        let mut batches: Vec<(Vec<Item>, Vec<Option<RecordError>>)> =
+            [1, 3, 64].map(|n| (vec![Item::default(); n], Vec::new())).into();
         while reader.fill(&mut chunk) {
             assert!(!chunk.is_empty());
             let before = out.len();
             chunk.parse_each(&mut item, |r| out.push(r.cloned()));
             assert_eq!(out.len() - before, chunk.len());
+            for (items, errors) in &mut batches {
+                let mut got = Vec::new();
+                chunk.parse_batched(items, errors, |its, es| {
+                    for (it, e) in its.iter().zip(es) {
+                        got.push(match e {
+                            None => Ok(it.clone()),
+                            Some(e) => Err(e.clone()),
+                        });
+                    }
+                });
+                assert_eq!(got[..], out[before..], "batches of {}", items.len());
+            }
         }
         assert!(chunk.is_empty());
         assert!(!reader.fill(&mut chunk), "the end stays the end");
