@@ -322,20 +322,36 @@ impl Chunk {
         // One UTF-8 check for all rows; a row that is not a piece of valid
         // text (cut mid-character) is checked on its own.
         let text = utf8(&self.data);
-        let piece = |from: usize, to: usize| text.and_then(|t| t.get(from..to));
         for row in &self.rows {
-            match (row, self.parser.as_deref()) {
-                (RawRow::Done(r), _) => f(r.as_ref().as_ref().map_err(Clone::clone)),
-                (&RawRow::Line { line, row, start, end }, Some(Parser::Jsonl(p))) => {
-                    f(p.parse(line, row, &self.data[start..end], piece(start, end), item).map(|()| &*item))
-                }
-                (&RawRow::Record { line, row, start, first, len }, Some(Parser::Csv(p))) => {
-                    let rec = csv::Packed { data: &self.data, start, ends: &self.ends[first..first + len] };
-                    let text = piece(start, rec.end());
-                    f(p.build(rec, text, line, row, item).map(|()| &*item))
-                }
-                _ => unreachable!("a raw row is filled with its parser"),
+            match self.parse_row(row, text, item) {
+                Ok(Some(done)) => f(Ok(done)),
+                Ok(None) => f(Ok(&*item)),
+                Err(e) => f(Err(e)),
             }
+        }
+    }
+
+    /// One row: parsed into `item` (`Ok(None)`), an item the reader parsed
+    /// already (`Ok(Some)`), or the row's error. `text`: the chunk's bytes
+    /// when they are valid UTF-8.
+    fn parse_row<'s>(
+        &'s self,
+        row: &'s RawRow,
+        text: Option<&'s str>,
+        item: &mut Item,
+    ) -> Result<Option<&'s Item>, RecordError> {
+        let piece = |from: usize, to: usize| text.and_then(|t| t.get(from..to));
+        match (row, self.parser.as_deref()) {
+            (RawRow::Done(r), _) => r.as_ref().as_ref().map(Some).map_err(Clone::clone),
+            (&RawRow::Line { line, row, start, end }, Some(Parser::Jsonl(p))) => {
+                p.parse(line, row, &self.data[start..end], piece(start, end), item).map(|()| None)
+            }
+            (&RawRow::Record { line, row, start, first, len }, Some(Parser::Csv(p))) => {
+                let rec = csv::Packed { data: &self.data, start, ends: &self.ends[first..first + len] };
+                let text = piece(start, rec.end());
+                p.build(rec, text, line, row, item).map(|()| None)
+            }
+            _ => unreachable!("a raw row is filled with its parser"),
         }
     }
 
@@ -354,27 +370,16 @@ impl Chunk {
             items.push(Item::default());
         }
         let text = utf8(&self.data);
-        let piece = |from: usize, to: usize| text.and_then(|t| t.get(from..to));
         for rows in self.rows.chunks(items.len()) {
             errors.clear();
             for (row, item) in rows.iter().zip(items.iter_mut()) {
-                let r = match (row, self.parser.as_deref()) {
-                    (RawRow::Done(r), _) => match r.as_ref() {
-                        Ok(it) => {
-                            item.clone_from(it);
-                            Ok(())
-                        }
-                        Err(e) => Err(e.clone()),
-                    },
-                    (&RawRow::Line { line, row, start, end }, Some(Parser::Jsonl(p))) => {
-                        p.parse(line, row, &self.data[start..end], piece(start, end), item)
+                let r = match self.parse_row(row, text, item) {
+                    Ok(Some(done)) => {
+                        item.clone_from(done);
+                        Ok(())
                     }
-                    (&RawRow::Record { line, row, start, first, len }, Some(Parser::Csv(p))) => {
-                        let rec = csv::Packed { data: &self.data, start, ends: &self.ends[first..first + len] };
-                        let text = piece(start, rec.end());
-                        p.build(rec, text, line, row, item)
-                    }
-                    _ => unreachable!("a raw row is filled with its parser"),
+                    Ok(None) => Ok(()),
+                    Err(e) => Err(e),
                 };
                 errors.push(r.err());
             }
