@@ -1059,6 +1059,27 @@ impl Engine {
                         });
                     }
                     Target::Term { rule } => {
+                        // A coded word inside an ordinary phrase (`fake` in
+                        // `fake flowers`) is not coded wording there.
+                        if let Some(&(gs, ge)) = s
+                            .guards
+                            .iter()
+                            .find(|&&(gs, ge)| gs <= h.start && h.end <= ge && (ge - gs) > (h.end - h.start))
+                        {
+                            if let Some(tr) = s.trace.as_mut() {
+                                let orig = s.norm.to_original(h.start, h.end);
+                                tr.cand(
+                                    field,
+                                    self.target_desc(t),
+                                    &text[orig.0..orig.1],
+                                    orig,
+                                    "normalized",
+                                    "dropped",
+                                    format!("ordinary-word guard: inside the phrase `{}`", &norm[gs..ge]),
+                                );
+                            }
+                            continue;
+                        }
                         let orig = s.norm.to_original(h.start, h.end);
                         let (cstart, cend) = char_pos(norm, h.start, h.end);
                         s.term_hits.push(TermHit { rule, field, orig, cstart, cend });
