@@ -2255,15 +2255,21 @@ def main() -> int:
                                                               "python3 tools/build_default_registry.py")
     errors = validate(args.out)
 
-    # guards.toml says every guard contains an alias of this registry: check it
+    # guards.toml says every guard contains an alias of this registry or a
+    # coded word (a `terms` rule of rules.toml): check it
     guards_path = os.path.join(os.path.dirname(args.out), "guards.toml")
+    rules_path = os.path.join(os.path.dirname(args.out), "rules.toml")
     if os.path.exists(guards_path):
         with open(guards_path, "rb") as f:
             guards = [g["text"] for g in tomllib.load(f).get("guard", [])]
         texts = {norm(m.name) for m in marks.values()} | {norm(c.text) for al in aliases.values() for c in al}
+        if os.path.exists(rules_path):
+            with open(rules_path, "rb") as f:
+                rules = tomllib.load(f).get("rule", [])
+            texts |= {norm(t) for r in rules if r.get("kind") == "terms" for t in r.get("terms", [])}
         for g in guards:
             if not any(t in norm(g) for t in texts):
-                warn(f"note: guard {g!r} contains no name or alias of the registry; it never applies")
+                warn(f"note: guard {g!r} contains no name, alias or coded word of the ruleset; it never applies")
     words_file = "/usr/share/dict/words"
     if os.path.exists(words_file):
         with open(words_file, encoding="utf-8", errors="replace") as f:
