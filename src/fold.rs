@@ -461,6 +461,13 @@ impl Folded {
                 chars.push((c.to_ascii_lowercase(), s, e));
                 continue;
             }
+            // Most of a Chinese or Korean title: ideographs and Hangul
+            // syllables are neither invisible nor confusable (the tests
+            // check every one) and stay as they are.
+            if matches!(c, '\u{4E00}'..='\u{9FFF}' | '\u{AC00}'..='\u{D7A3}') {
+                chars.push((c, s, e));
+                continue;
+            }
             if is_invisible(c) {
                 continue;
             }
@@ -727,6 +734,15 @@ mod tests {
             yes += want as usize;
         }
         assert!(yes > 20_000 && yes < 180_000, "{yes}");
+    }
+
+    /// `Folded::set` keeps CJK ideographs and Hangul syllables as they are
+    /// without looking them up: none is invisible or confusable.
+    #[test]
+    fn ideographs_and_syllables_are_kept_as_they_are() {
+        for c in ('\u{4E00}'..='\u{9FFF}').chain('\u{AC00}'..='\u{D7A3}') {
+            assert!(!is_invisible(c) && confusable(c).is_none() && is_cjk_or_hangul(c), "{c:?}");
+        }
     }
 
     #[test]
