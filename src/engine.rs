@@ -1471,8 +1471,19 @@ fn view_word(v: View, how: Option<How>) -> &'static str {
 /// (`p20`, `s6`, `mx5`, `g7 7590`), after at most one space or hyphen.
 fn model_token(rest: &str) -> bool {
     let r = rest.strip_prefix([' ', '-']).unwrap_or(rest);
-    let tok: &str = &r[..r.bytes().take_while(|b| b.is_ascii_alphanumeric()).count()];
-    !tok.is_empty() && tok.len() <= 12 && tok.bytes().any(|b| b.is_ascii_digit())
+    let n = r.bytes().take_while(|b| b.is_ascii_alphanumeric()).count();
+    let tok = &r[..n];
+    if tok.is_empty() || tok.len() > 12 {
+        return false;
+    }
+    if tok.bytes().any(|b| b.is_ascii_digit()) {
+        return true;
+    }
+    // A series name, then its number (`mate 40`, `honor 8c`, `note 12`).
+    let r = &r[n..];
+    let Some(r) = r.strip_prefix([' ', '-']) else { return false };
+    let num = &r[..r.bytes().take_while(|b| b.is_ascii_alphanumeric()).count()];
+    tok.len() <= 8 && !num.is_empty() && num.len() <= 6 && num.as_bytes()[0].is_ascii_digit()
 }
 
 /// Words allowed between a compatibility cue and its mark.
