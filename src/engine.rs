@@ -1468,7 +1468,8 @@ fn view_word(v: View, how: Option<How>) -> &'static str {
 }
 
 /// A model designation right after a brand: an ASCII token with a digit
-/// (`p20`, `s6`, `mx5`, `g7 7590`), after at most one space or hyphen.
+/// (`p20`, `s6`, `mx5`, `g7 7590`), or a short series name and its number
+/// (`mate 40`, `honor 8c`), after at most one space or hyphen.
 fn model_token(rest: &str) -> bool {
     let r = rest.strip_prefix([' ', '-']).unwrap_or(rest);
     let n = r.bytes().take_while(|b| b.is_ascii_alphanumeric()).count();
