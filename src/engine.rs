@@ -1007,27 +1007,31 @@ impl Engine {
         let first_cand = s.cands.len();
         for h in &s.hits {
             for t in &c.patterns[h.pat as usize].targets {
+                if !matches!(t, Target::Mark { .. } | Target::Term { .. }) {
+                    continue;
+                }
+                // An alias or a coded word inside an ordinary phrase (`苹果`
+                // in `苹果汁`, `fake` in `fake flowers`) is not the mark or
+                // coded wording there.
+                if let Some(&(gs, ge)) =
+                    s.guards.iter().find(|&&(gs, ge)| gs <= h.start && h.end <= ge && (ge - gs) > (h.end - h.start))
+                {
+                    if let Some(tr) = s.trace.as_mut() {
+                        let orig = s.norm.to_original(h.start, h.end);
+                        tr.cand(
+                            field,
+                            self.target_desc(t),
+                            &text[orig.0..orig.1],
+                            orig,
+                            "normalized",
+                            "dropped",
+                            format!("ordinary-word guard: inside the phrase `{}`", &norm[gs..ge]),
+                        );
+                    }
+                    continue;
+                }
                 match *t {
                     Target::Mark { mark, kind, weight, is_name, script, masked, generic } => {
-                        if let Some(&(gs, ge)) = s
-                            .guards
-                            .iter()
-                            .find(|&&(gs, ge)| gs <= h.start && h.end <= ge && (ge - gs) > (h.end - h.start))
-                        {
-                            if let Some(tr) = s.trace.as_mut() {
-                                let orig = s.norm.to_original(h.start, h.end);
-                                tr.cand(
-                                    field,
-                                    self.target_desc(t),
-                                    &text[orig.0..orig.1],
-                                    orig,
-                                    "normalized",
-                                    "dropped",
-                                    format!("ordinary-word guard: inside the phrase `{}`", &norm[gs..ge]),
-                                );
-                            }
-                            continue;
-                        }
                         let orig = s.norm.to_original(h.start, h.end);
                         let normalized = !s.norm.is_identity() && {
                             let o = &text[orig.0..orig.1];
@@ -1059,27 +1063,6 @@ impl Engine {
                         });
                     }
                     Target::Term { rule } => {
-                        // A coded word inside an ordinary phrase (`fake` in
-                        // `fake flowers`) is not coded wording there.
-                        if let Some(&(gs, ge)) = s
-                            .guards
-                            .iter()
-                            .find(|&&(gs, ge)| gs <= h.start && h.end <= ge && (ge - gs) > (h.end - h.start))
-                        {
-                            if let Some(tr) = s.trace.as_mut() {
-                                let orig = s.norm.to_original(h.start, h.end);
-                                tr.cand(
-                                    field,
-                                    self.target_desc(t),
-                                    &text[orig.0..orig.1],
-                                    orig,
-                                    "normalized",
-                                    "dropped",
-                                    format!("ordinary-word guard: inside the phrase `{}`", &norm[gs..ge]),
-                                );
-                            }
-                            continue;
-                        }
                         let orig = s.norm.to_original(h.start, h.end);
                         let (cstart, cend) = char_pos(norm, h.start, h.end);
                         s.term_hits.push(TermHit { rule, field, orig, cstart, cend });
