@@ -123,6 +123,8 @@ pub(crate) enum Target {
     CompatAfter,
     CompatAccessory,
     CompatCover,
+    /// A cover word after a product line (`[compat] model_cover`).
+    CompatModelCover,
     /// A mark's name written without its separators (`louisvuitton`): the
     /// folded view, which matches it, must run.
     FoldTrigger,
@@ -962,6 +964,9 @@ pub(crate) fn compile(rs: &Ruleset) -> Result<Compiled, RulesetError> {
             }
             for w in &c.cover {
                 b.literal(w.get_ref(), Target::CompatCover);
+            }
+            for w in &c.model_cover {
+                b.literal(w.get_ref(), Target::CompatModelCover);
             }
             if let Some(w) = c.window {
                 compat_window = w;

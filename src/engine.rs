@@ -44,6 +44,8 @@ pub struct Scratch {
     cues_after: Vec<(usize, usize, bool)>,
     /// Starts of cover words (贴膜, case) in the current field.
     covers: Vec<usize>,
+    /// Where cover words for product lines start (`[compat] model_cover`).
+    model_covers: Vec<usize>,
     words: [u16; 9],
     word_first: [usize; 9],
     term_hits: Vec<TermHit>,
@@ -254,6 +256,7 @@ impl Engine {
             Target::CompatBefore | Target::CompatAfter => "compatibility cue".to_string(),
             Target::CompatAccessory => "accessory word".to_string(),
             Target::CompatCover => "cover word".to_string(),
+            Target::CompatModelCover => "cover word after a product line".to_string(),
             Target::FoldTrigger => "joined mark name (opens the folded view)".to_string(),
         }
     }
@@ -880,6 +883,7 @@ impl Engine {
         s.cues_before.clear();
         s.cues_after.clear();
         s.covers.clear();
+        s.model_covers.clear();
         // Where the first accessory word starts (usize::MAX: none).
         let mut accessory = usize::MAX;
         // A joined mark name (`louisvuitton`) opens the folded view.
@@ -998,6 +1002,7 @@ impl Engine {
                     )),
                     Target::CompatAccessory => accessory = accessory.min(h.start),
                     Target::CompatCover => s.covers.push(h.start),
+                    Target::CompatModelCover => s.model_covers.push(h.start),
                     Target::FoldTrigger => joined_name = true,
                     Target::Word { cat } if field == 0 => count_word(&mut s.words, &mut s.word_first, cat, h.start),
                     _ => {}
@@ -1353,7 +1358,17 @@ impl Engine {
                     && with_model()
                     && s.covers.iter().any(|&cs| cs >= en && !norm.get(..cs).is_some_and(ends_with_gift))
             };
-            if before || after || chained || device || covered() {
+            // A product line (`iPhone`, `아이폰`, `Galaxy`) and then, within
+            // a model number, a cover word (`아이폰 케이스`, `iPhone 15 case`):
+            // the cover is for that device, in any language.
+            let model_covered = || {
+                cands[i].kind == AliasKind::Model
+                    && !fashion(cands[i].mark)
+                    && s.model_covers
+                        .iter()
+                        .any(|&cs| cs >= en && gap(en, cs) <= 12 && !norm.get(..cs).is_some_and(ends_with_gift))
+            };
+            if before || after || chained || device || covered() || model_covered() {
                 cands[i].compat = true;
                 prev_compat_end = Some(en);
             }

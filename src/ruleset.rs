@@ -348,6 +348,12 @@ pub struct CompatDef {
     /// fits, even at the start of the title.
     #[serde(default)]
     pub cover: Vec<Spanned<String>>,
+    /// Cover words after a product line (a `model` alias: `아이폰 케이스`,
+    /// `iPhone 15 case`), in any language: the product line names the
+    /// device, where a brand and a code before `case` is often the case
+    /// maker's own listing.
+    #[serde(default)]
+    pub model_cover: Vec<Spanned<String>>,
 }
 
 /// Evidence weights.
