@@ -261,6 +261,23 @@ impl Engine {
         }
     }
 
+    /// Record in the trace a literal hit of the normalised view that was
+    /// dropped before it became a candidate, and why.
+    #[allow(clippy::too_many_arguments)]
+    fn trace_dropped(
+        &self,
+        tr: &mut crate::trace::Trace,
+        norm: &Normalized,
+        field: u8,
+        target: &Target,
+        text: &str,
+        h: &RawHit,
+        why: impl Into<String>,
+    ) {
+        let orig = norm.to_original(h.start, h.end);
+        tr.cand(field, self.target_desc(target), &text[orig.0..orig.1], orig, "normalized", "dropped", why);
+    }
+
     /// Scan one item (allocates a scratch; prefer [`Engine::scan_with`] in loops).
     pub fn scan(&self, item: &Item) -> Verdict {
         self.scan_with(&mut Scratch::default(), item)
@@ -930,16 +947,7 @@ impl Engine {
             if inside_before || inside_after {
                 if let Some(t) = s.trace.as_mut() {
                     for tg in p.targets.iter().filter(|t| matches!(t, Target::Mark { .. } | Target::Term { .. })) {
-                        let orig = s.norm.to_original(h.start, h.end);
-                        t.cand(
-                            field,
-                            self.target_desc(tg),
-                            &text[orig.0..orig.1],
-                            orig,
-                            "normalized",
-                            "dropped",
-                            "word boundary: part of a longer word",
-                        );
+                        self.trace_dropped(t, &s.norm, field, tg, text, &h, "word boundary: part of a longer word");
                     }
                 }
                 continue;
@@ -1022,16 +1030,8 @@ impl Engine {
                     s.guards.iter().find(|&&(gs, ge)| gs <= h.start && h.end <= ge && (ge - gs) > (h.end - h.start))
                 {
                     if let Some(tr) = s.trace.as_mut() {
-                        let orig = s.norm.to_original(h.start, h.end);
-                        tr.cand(
-                            field,
-                            self.target_desc(t),
-                            &text[orig.0..orig.1],
-                            orig,
-                            "normalized",
-                            "dropped",
-                            format!("ordinary-word guard: inside the phrase `{}`", &norm[gs..ge]),
-                        );
+                        let why = format!("ordinary-word guard: inside the phrase `{}`", &norm[gs..ge]);
+                        self.trace_dropped(tr, &s.norm, field, t, text, h, why);
                     }
                     continue;
                 }
@@ -1353,21 +1353,15 @@ impl Engine {
             // product (`华为MateBook X Pro 2019款笔记本外壳保护贴膜`), even
             // opening the title; not a cover that comes with the device
             // (`送钢化膜`, `with case`).
-            let covered = || {
-                !fashion(cands[i].mark)
-                    && with_model()
-                    && s.covers.iter().any(|&cs| cs >= en && !norm.get(..cs).is_some_and(ends_with_gift))
+            let cover_after = |covers: &[usize], reach: usize| {
+                covers.iter().any(|&cs| cs >= en && gap(en, cs) <= reach && !norm.get(..cs).is_some_and(ends_with_gift))
             };
+            let covered = || !fashion(cands[i].mark) && with_model() && cover_after(&s.covers, usize::MAX);
             // A product line (`iPhone`, `아이폰`, `Galaxy`) and then, within
             // a model number, a cover word (`아이폰 케이스`, `iPhone 15 case`):
             // the cover is for that device, in any language.
-            let model_covered = || {
-                cands[i].kind == AliasKind::Model
-                    && !fashion(cands[i].mark)
-                    && s.model_covers
-                        .iter()
-                        .any(|&cs| cs >= en && gap(en, cs) <= 12 && !norm.get(..cs).is_some_and(ends_with_gift))
-            };
+            let model_covered =
+                || cands[i].kind == AliasKind::Model && !fashion(cands[i].mark) && cover_after(&s.model_covers, 12);
             if before || after || chained || device || covered() || model_covered() {
                 cands[i].compat = true;
                 prev_compat_end = Some(en);
